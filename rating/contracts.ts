@@ -1,0 +1,58 @@
+// The shapes that cross module boundaries: classification -> rating -> funds -> session control.
+// Session control (sip/) only sees these; it never touches balances directly (CGRateS' split).
+import type { Micros } from './money';
+
+export const CALL_CLASSES = ['EMERGENCY', 'TOLL_FREE', 'INCLUDED', 'PREMIUM', 'INTERNATIONAL', 'INVALID'] as const;
+export type CallClass = (typeof CALL_CLASSES)[number];
+
+export interface Classification {
+  readonly class: CallClass;
+  /** What was dialled, as received. */
+  readonly dialled: string;
+  /** E.164 with '+', or the national short number ("3949", "118712") where no E.164 form exists. */
+  readonly e164: string | null;
+  /** ISO 3166 alpha-2 of the destination, null when unknown. */
+  readonly country: string | null;
+  /** libphonenumber's number type (FIXED_LINE, MOBILE, PREMIUM_RATE, ...) or Solde's (SHORT_CODE, ...). */
+  readonly numberType: string | null;
+  /** Which rule decided, e.g. "fr-emergency", "fr-premium-089", "included-fixed:DE", "invalid:too-short". */
+  readonly rule: string;
+}
+
+export interface Tariff {
+  /** E.164 digits without '+'. Longest prefix wins. */
+  readonly prefix: string;
+  readonly country: string;
+  readonly destination: string;
+  readonly perMinuteMicros: Micros;
+  readonly connectFeeMicros: Micros;
+  readonly initialIncrementSeconds: number;
+  readonly subsequentIncrementSeconds: number;
+  readonly minimumChargeMicros: Micros;
+}
+
+/** Status codes of funds operations: expected outcomes, never exceptions. */
+export type FundsStatus = 'ok' | 'insufficient' | 'exists' | 'expired' | 'not_found' | 'stale' | 'unavailable' | 'invalid';
+
+export interface Hold {
+  readonly status: FundsStatus;
+  /** Available balance after the operation (balance minus live holds), when known. */
+  readonly availableMicros?: Micros;
+  readonly heldMicros?: Micros;
+}
+
+/** What session control needs from the funds engine for one call. */
+export interface CallFunds {
+  /** Reserve the first grant. Idempotent by callId. */
+  reserve(req: { accountId: string; callId: string; amountMicros: Micros; validitySeconds: number }): Promise<Hold>;
+  /**
+   * Debit what the call has used so far (cumulative, seq-numbered: idempotent by callId+seq) and reserve
+   * the next grant in one step. 'insufficient' means the debit happened but the next grant could not be held.
+   */
+  update(req: { accountId: string; callId: string; seq: number; usedTotalMicros: Micros; nextMicros: Micros; validitySeconds: number }): Promise<Hold>;
+  /** Final debit of the exact cost, release of the rest. Idempotent by callId. */
+  settle(req: { accountId: string; callId: string; finalMicros: Micros }): Promise<Hold>;
+  /** Release the hold without a debit (call never connected). */
+  release(req: { accountId: string; callId: string }): Promise<Hold>;
+  balance(accountId: string): Promise<{ status: FundsStatus; balanceMicros: Micros; heldMicros: Micros; availableMicros: Micros }>;
+}

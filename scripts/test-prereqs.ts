@@ -1,0 +1,54 @@
+// Runs before the test suite (npm test): makes sure what the tests need is on this machine, installing
+// Debian packages that are missing (root only), and that Postgres and Redis answer. Prints what it does.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createConnection } from 'node:net';
+
+/** Debian packages the tests use, by the command each provides. */
+const PACKAGES: ReadonlyArray<{ command: string; pkg: string; why: string }> = [
+  { command: 'rtpengine', pkg: 'rtpengine-daemon', why: 'media and announcements (SIP tests)' },
+  { command: 'redis-server', pkg: 'redis-server', why: 'the Redis Cluster suite' },
+  { command: 'redis-benchmark', pkg: 'redis-tools', why: 'benchmarks' },
+  { command: 'sox', pkg: 'sox', why: 'audio checks' },
+  { command: 'chromium', pkg: 'chromium', why: 'portal end-to-end test' },
+];
+
+function has(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function installMissing(): void {
+  const missing = PACKAGES.filter((p) => !has(p.command));
+  if (missing.length === 0) return;
+  const names = missing.map((p) => p.pkg);
+  console.log(`test-prereqs: installing ${names.join(', ')} (${missing.map((p) => p.why).join('; ')})`);
+  if (process.getuid?.() !== 0) {
+    console.error(`test-prereqs: not root; run: sudo apt-get install -y ${names.join(' ')}`);
+    process.exit(1);
+  }
+  execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...names], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port, timeout: 2000 });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+  });
+}
+
+installMissing();
+const services = [
+  { name: 'PostgreSQL', port: 5432, start: "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start" },
+  { name: 'Redis', port: 6379, start: 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no' },
+];
+for (const service of services) {
+  if (await reachable('127.0.0.1', service.port)) continue;
+  console.error(`test-prereqs: ${service.name} is not answering on 127.0.0.1:${service.port}. Start it with:\n  ${service.start}`);
+  process.exit(1);
+}
+console.log('test-prereqs: tools installed, PostgreSQL and Redis answer');

@@ -1,0 +1,172 @@
+// Configuration comes from the environment only, and is validated once at start-up: every bad value is
+// reported (all of them, not just the first) with the variable's name and what it expects.
+
+export interface Config {
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  /** Prepended to every Redis key: lets tests and several Solde instances share one Redis. */
+  readonly redisKeyPrefix: string;
+  readonly httpHost: string;
+  readonly httpPort: number;
+  readonly logLevel: string;
+  /** ISO 3166 codes whose fixed lines are included in the subscription. */
+  readonly includedCountries: readonly string[];
+  /** Predefined top-up amounts, in micro-units. */
+  readonly topupAmountsMicros: readonly bigint[];
+  /** Predefined auto-recharge thresholds, in micro-units. */
+  readonly rechargeThresholdsMicros: readonly bigint[];
+  readonly currency: string;
+  /** Validity of a reservation (RFC 4006 grant): a hold nobody renews frees its money after this. */
+  readonly grantValiditySeconds: number;
+  /** Metering interval of a paid call. */
+  readonly meterIntervalSeconds: number;
+  readonly sampleDeckPath: string;
+  readonly drachtio: DrachtioConfig;
+  readonly rtpengineNg: { readonly host: string; readonly port: number };
+  /** SIP URI of the carrier trunk that B legs are sent to, e.g. sip:trunk.example.net:5060 */
+  readonly trunkUri: string;
+  readonly announcementsDir: string;
+  readonly voice: string;
+  /** How long SIGTERM waits for live calls before settling them by force. */
+  readonly drainDeadlineSeconds: number;
+}
+
+export type DrachtioConfig =
+  | { readonly mode: 'inbound'; readonly host: string; readonly port: number; readonly secret: string }
+  | { readonly mode: 'outbound'; readonly listenPort: number; readonly secret: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}\nFix these environment variables and start again.`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const EUR_MICROS = 1_000_000n;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback: string): string {
+    const value = this.env[name];
+    if (value === undefined || value === '') return fallback;
+    return value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      this.problems.push(`${name}=${JSON.stringify(raw)}: expected a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return Number(raw);
+  }
+
+  url(name: string, fallback: string, protocols: readonly string[]): string {
+    const value = this.string(name, fallback);
+    try {
+      const url = new URL(value);
+      if (!protocols.includes(url.protocol)) throw new Error('protocol');
+    } catch {
+      this.problems.push(`${name}: expected a ${protocols.join(' or ')} URL, got ${JSON.stringify(value)}`);
+    }
+    return value;
+  }
+
+  countries(name: string, fallback: string): string[] {
+    const list = this.string(name, fallback).split(/[\s,]+/).filter(Boolean).map((c) => c.toUpperCase());
+    for (const code of list) {
+      if (!/^[A-Z]{2}$/.test(code)) this.problems.push(`${name}: ${JSON.stringify(code)} is not an ISO 3166 alpha-2 code`);
+    }
+    return list;
+  }
+
+  /** A list of whole euro (or currency unit) amounts, converted to micro-units. */
+  amounts(name: string, fallback: string): bigint[] {
+    const list = this.string(name, fallback).split(/[\s,]+/).filter(Boolean);
+    const result: bigint[] = [];
+    for (const item of list) {
+      if (!/^\d{1,5}$/.test(item) || item === '0' || /^0+$/.test(item)) {
+        this.problems.push(`${name}: ${JSON.stringify(item)} is not a whole amount from 1 to 99999`);
+        continue;
+      }
+      result.push(BigInt(item) * EUR_MICROS);
+    }
+    if (result.length === 0) this.problems.push(`${name}: needs at least one amount`);
+    return result;
+  }
+
+  hostPort(name: string, fallback: string): { host: string; port: number } {
+    const value = this.string(name, fallback);
+    const match = /^([^:\s]+):(\d{1,5})$/.exec(value);
+    if (!match || Number(match[2]) > 65535) {
+      this.problems.push(`${name}: expected host:port, got ${JSON.stringify(value)}`);
+      return { host: '127.0.0.1', port: 0 };
+    }
+    return { host: match[1]!, port: Number(match[2]) };
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const r = new Reader(env);
+  const config: Config = {
+    databaseUrl: r.url('SOLDE_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/solde', ['postgres:', 'postgresql:']),
+    redisUrl: r.url('SOLDE_REDIS_URL', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:']),
+    redisKeyPrefix: r.string('SOLDE_REDIS_PREFIX', 'solde:'),
+    httpHost: r.string('SOLDE_HTTP_HOST', '127.0.0.1'),
+    httpPort: r.int('SOLDE_HTTP_PORT', 8080, 0, 65535),
+    logLevel: readLogLevel(r),
+    includedCountries: r.countries('SOLDE_INCLUDED_COUNTRIES', 'DE,BE,ES,IT,NL,PT,AT,CH,GB,IE,LU,PL'),
+    topupAmountsMicros: r.amounts('SOLDE_TOPUP_AMOUNTS', '10,20,50,100'),
+    rechargeThresholdsMicros: r.amounts('SOLDE_RECHARGE_THRESHOLDS', '5,10,20'),
+    currency: readCurrency(r),
+    grantValiditySeconds: r.int('SOLDE_GRANT_VALIDITY_SECONDS', 180, 10, 3600),
+    meterIntervalSeconds: r.int('SOLDE_METER_INTERVAL_SECONDS', 60, 1, 3600),
+    sampleDeckPath: r.string('SOLDE_SAMPLE_DECK', 'rating/tariffs/sample-deck.csv'),
+    drachtio: readDrachtio(r),
+    rtpengineNg: r.hostPort('SOLDE_RTPENGINE_NG', '127.0.0.1:22222'),
+    trunkUri: readTrunk(r),
+    announcementsDir: r.string('SOLDE_ANNOUNCEMENTS_DIR', 'var/announcements'),
+    voice: r.string('SOLDE_VOICE', 'espeak'),
+    drainDeadlineSeconds: r.int('SOLDE_DRAIN_DEADLINE_SECONDS', 3600, 0, 86400),
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+function readLogLevel(r: Reader): string {
+  const level = r.string('SOLDE_LOG_LEVEL', 'info');
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(level)) r.problems.push(`SOLDE_LOG_LEVEL: expected one of ${levels.join(', ')}`);
+  return level;
+}
+
+function readCurrency(r: Reader): string {
+  const currency = r.string('SOLDE_CURRENCY', 'EUR');
+  if (!/^[A-Z]{3}$/.test(currency)) r.problems.push(`SOLDE_CURRENCY: expected an ISO 4217 code such as EUR`);
+  return currency;
+}
+
+function readTrunk(r: Reader): string {
+  const trunk = r.string('SOLDE_TRUNK_URI', 'sip:127.0.0.1:5070');
+  if (!/^sips?:[^\s]+$/.test(trunk)) r.problems.push(`SOLDE_TRUNK_URI: expected a SIP URI such as sip:carrier.example:5060`);
+  return trunk;
+}
+
+function readDrachtio(r: Reader): DrachtioConfig {
+  const secret = r.string('DRACHTIO_SECRET', 'cymru');
+  const listen = r.string('DRACHTIO_LISTEN_PORT', '');
+  if (listen !== '') {
+    return { mode: 'outbound', listenPort: r.int('DRACHTIO_LISTEN_PORT', 3000, 1, 65535), secret };
+  }
+  return {
+    mode: 'inbound',
+    host: r.string('DRACHTIO_HOST', '127.0.0.1'),
+    port: r.int('DRACHTIO_PORT', 9022, 1, 65535),
+    secret,
+  };
+}
