@@ -12,7 +12,8 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 const MODULES: Record<string, () => Promise<{ commands: Record<string, Command> }>> = {
-  rating: () => import('./rating-commands'),
+  classify: () => import('./classify-commands'),
+  tariffs: () => import('./tariff-commands'),
   accounts: () => import('./account-commands'),
 };
 

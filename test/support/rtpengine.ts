@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { randomInt } from 'node:crypto';
+
+export interface TestRtpengine {
+  readonly host: string;
+  readonly ngPort: number;
+  /** First and last RTP port this instance may use: disjoint from other test files' instances. */
+  readonly portMin: number;
+  readonly portMax: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real rtpengine (Debian's rtpengine-daemon) in userspace for one test file, with its own NG port
+ * and its own RTP port range, and waits until it answers an NG ping. `npm test` installs it when missing.
+ */
+export async function startRtpengine(): Promise<TestRtpengine> {
+  const ngPort = await freeUdpPort();
+  const portMin = 20000 + randomInt(0, 400) * 100; // 100 ports each: 50 calls with RTP+RTCP
+  const portMax = portMin + 99;
+  const args = [
+    '--config-file=none', '--table=-1', '--interface=127.0.0.1', `--listen-ng=127.0.0.1:${ngPort}`,
+    '--delete-delay=0', '--foreground', '--log-stderr', '--log-level=4', `--port-min=${portMin}`, `--port-max=${portMax}`,
+  ];
+  const child = spawn('rtpengine', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('error', (error) => { stderr += `\nspawn failed: ${error.message} (is rtpengine-daemon installed? npm test installs it)`; });
+  try {
+    await waitForPing('127.0.0.1', ngPort, 50);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`rtpengine did not answer on NG port ${ngPort}: ${(error as Error).message}\n${stderr}`);
+  }
+  return { host: '127.0.0.1', ngPort, portMin, portMax, stop: () => stopChild(child, exited) };
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
+
+/** Sends NG pings (bencoded) every 100 ms until one is answered with pong, at most `attempts` times. */
+async function waitForPing(host: string, port: number, attempts: number): Promise<void> {
+  const socket = createSocket('udp4');
+  try {
+    for (let attempt = 0; attempt < attempts; attempt += 1) {
+      const cookie = `ping${attempt}`;
+      const answered = new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 100);
+        socket.once('message', (message) => {
+          clearTimeout(timer);
+          resolve(message.toString().startsWith(`${cookie} `) && message.toString().includes('pong'));
+        });
+      });
+      socket.send(`${cookie} d7:command4:pinge`, port, host);
+      if (await answered) return;
+    }
+    throw new Error(`no pong after ${attempts} attempts`);
+  } finally {
+    socket.close();
+  }
+}
