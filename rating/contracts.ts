@@ -15,6 +15,13 @@ export interface Classification {
   readonly country: string | null;
   /** libphonenumber's number type (FIXED_LINE, MOBILE, PREMIUM_RATE, ...) or Solde's (SHORT_CODE, ...). */
   readonly numberType: string | null;
+  /**
+   * Digits the tariff index is looked up with: the E.164 digits without '+', or for a French short number
+   * (3949, 118712) "330" + the number. No E.164 number starts with 330 (a French national significant
+   * number never starts with 0), so short-number rows ("330118" directory enquiries) never shadow real
+   * numbers. Null when the class is never rated (INVALID).
+   */
+  readonly ratingKey: string | null;
   /** Which rule decided, e.g. "fr-emergency", "fr-premium-089", "included-fixed:DE", "invalid:too-short". */
   readonly rule: string;
 }
