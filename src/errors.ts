@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: { http: 401, message: 'A valid API key is required' },
   FORBIDDEN: { http: 403, message: 'This key may not do that' },
   RATE_LIMITED: { http: 429, message: 'Too many attempts; wait and try again' },
+  NOT_FOUND: { http: 404, message: 'No such resource' },
+  INTERNAL: { http: 500, message: 'Internal error; it was logged' },
   // dependencies
   REDIS_UNAVAILABLE: { http: 503, message: 'Real-time balance store unavailable' },
   POSTGRES_UNAVAILABLE: { http: 503, message: 'Database unavailable' },
