@@ -6,8 +6,9 @@ const REDACT = [
   'req.headers.authorization', 'req.headers["x-api-key"]', 'headers.authorization', 'secret', '*.secret',
 ];
 
-export function createLogger(level = process.env.SOLDE_LOG_LEVEL ?? 'info'): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'solde' } });
+/** `destination` lets a test read what would be logged (e.g. to prove no secret is). Default: stdout. */
+export function createLogger(level = process.env.SOLDE_LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'solde' } }, destination);
 }
 
 export type { Logger };
