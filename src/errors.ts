@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   // money
   INSUFFICIENT_FUNDS: { http: 402, message: 'The available balance is too low' },
   CURRENCY_MISMATCH: { http: 400, message: 'The amount is not in the account currency' },
+  UNSUPPORTED_CURRENCY: { http: 400, message: 'Announcements cannot say amounts in this currency (EUR, GBP, CHF only)' },
   NOT_PREDEFINED_AMOUNT: { http: 400, message: 'Only the predefined amounts can be added' },
   IDEMPOTENCY_CONFLICT: { http: 409, message: 'This request id was already used for a different request' },
   ALREADY_REVERSED: { http: 409, message: 'This top-up was already reversed' },
