@@ -1,0 +1,73 @@
+// Authentication and authorization of every API route, before the body is even read. A route declares
+// `config: { permission }`; one without it is public (health, metrics, the portal's static files).
+// Failed keys are counted per client address and rate limited; keys never reach the logs (src/log.ts
+// redacts the headers, and nothing here logs the key).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { SoldeError } from '../../errors';
+import type { ApiKeyStore, Principal } from './api-keys';
+import type { FailureLimiter } from './failure-limiter';
+import { reachesAccount, roleMay, type Permission } from './permissions';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    permission?: Permission;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export function installAuthentication(app: FastifyInstance, keys: ApiKeyStore, limiter: FailureLimiter): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    const permission = request.routeOptions.config.permission;
+    if (!permission) return;
+    const principal = await authenticate(request, keys, limiter);
+    request.principal = principal;
+    request.log = request.log.child({ keyId: principal.keyId, role: principal.role, tenant: principal.accountId ?? undefined });
+    authorize(principal, permission, request);
+  });
+}
+
+async function authenticate(request: FastifyRequest, keys: ApiKeyStore, limiter: FailureLimiter): Promise<Principal> {
+  const client = request.ip;
+  const retryAfterSeconds = limiter.retryAfterSeconds(client);
+  if (retryAfterSeconds > 0) {
+    throw new SoldeError('RATE_LIMITED', `too many bad keys from this address; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
+  const secret = presentedKey(request);
+  const principal = secret === null ? null : await keys.verify(secret);
+  if (principal) return principal;
+  limiter.recordFailure(client);
+  request.log.warn({ client, presented: secret !== null }, 'authentication failed');
+  throw new SoldeError('UNAUTHENTICATED', secret === null
+    ? 'send the key as "Authorization: Bearer <key>" or "X-Api-Key: <key>"'
+    : 'this key is unknown or revoked');
+}
+
+function presentedKey(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header === 'string') {
+    const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    return match ? match[1]! : null;
+  }
+  const apiKey = request.headers['x-api-key'];
+  return typeof apiKey === 'string' && apiKey.length > 0 ? apiKey.trim() : null;
+}
+
+function authorize(principal: Principal, permission: Permission, request: FastifyRequest): void {
+  if (!roleMay(principal.role, permission)) {
+    throw new SoldeError('FORBIDDEN', `the ${principal.role} role may not use ${request.routeOptions.url}`);
+  }
+  const accountId = (request.params as { accountId?: unknown } | undefined)?.accountId;
+  if (typeof accountId === 'string' && !reachesAccount(principal, accountId)) {
+    throw new SoldeError('FORBIDDEN', 'this key belongs to another account');
+  }
+}
+
+/** The verified principal of a route that declared a permission; a bug if called on a public route. */
+export function principalOf(request: FastifyRequest): Principal {
+  const principal = request.principal;
+  if (!principal) throw new Error(`principalOf called on a public route: ${request.routeOptions.url}`);
+  return principal;
+}

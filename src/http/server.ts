@@ -1,0 +1,59 @@
+// The HTTP side of Solde: JSON API (/api/v1), the portal page (/portal/), OpenAPI (/openapi.json),
+// health, readiness and metrics. createHttpServer builds it; listenHttp starts it. The lead wires both
+// into src/main.ts.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Pool } from '../../rating/db/pool';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import { ApiKeyStore } from './auth/api-keys';
+import { installAuthentication } from './auth/authenticate';
+import { FailureLimiter } from './auth/failure-limiter';
+import { ERROR_BODY_SCHEMA, installErrorHandlers } from './error-body';
+import { openApiRoute, registerOpenApi } from './openapi';
+import { opsRoutes } from './routes/ops';
+import { portalRoutes } from './routes/portal';
+import { meRoutes } from './routes/me';
+
+export interface HttpDeps {
+  readonly config: Config;
+  readonly pool: Pool;
+  readonly redis: Redis;
+  readonly logger: Logger;
+  /** Bad-key rate limit; defaults suit production (10 failures per address per 5 minutes). */
+  readonly authFailures?: { maxFailures: number; windowSeconds: number };
+}
+
+const BODY_LIMIT_BYTES = 5 * 1024 * 1024; // a rate deck CSV of ~100k lines
+
+export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger and fastify's base logger type differ only in generics; the instance is the same.
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Behind a reverse proxy, set SOLDE_HTTP_HOST to the internal address; client addresses for the bad-key
+    // rate limit then come from the socket, which is what a single-host deployment wants.
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+  const keys = new ApiKeyStore(deps.pool);
+  const limiter = new FailureLimiter({
+    maxFailures: deps.authFailures?.maxFailures ?? 10,
+    windowSeconds: deps.authFailures?.windowSeconds ?? 300,
+    maxClients: 100_000,
+  });
+  app.addSchema(ERROR_BODY_SCHEMA);
+  await registerOpenApi(app);
+  installErrorHandlers(app);
+  installAuthentication(app, keys, limiter);
+  openApiRoute(app);
+  await app.register(opsRoutes({ pool: deps.pool, redis: deps.redis }));
+  await app.register(portalRoutes);
+  await app.register(meRoutes, { prefix: '/api/v1' });
+  return app;
+}
+
+/** Starts listening; returns the address actually bound (port 0 picks a free one). */
+export async function listenHttp(app: FastifyInstance, host: string, port: number): Promise<string> {
+  return app.listen({ host, port });
+}

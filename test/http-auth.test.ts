@@ -1,0 +1,115 @@
+// Authentication, roles' public surface and the bad-key rate limit, against real Postgres and Redis.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createTestDatabase, type TestDatabase } from './support/pg';
+import { createTestRedis, type TestRedis } from './support/redis';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/log';
+import { createHttpServer } from '../src/http/server';
+import { ApiKeyStore } from '../src/http/auth/api-keys';
+
+let db: TestDatabase;
+let redis: TestRedis;
+let app: FastifyInstance;
+let keys: ApiKeyStore;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  redis = await createTestRedis();
+  const logger = createLogger('debug', { write: (line: string) => { logLines.push(line); } });
+  app = await createHttpServer({
+    config: loadConfig({}), pool: db.pool, redis: redis.redis, logger, authFailures: { maxFailures: 3, windowSeconds: 60 },
+  });
+  keys = new ApiKeyStore(db.pool);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await redis?.cleanup();
+  await db?.drop();
+});
+
+function me(headers: Record<string, string>, ip = '10.0.0.1') {
+  return app.inject({ method: 'GET', url: '/api/v1/me', headers, remoteAddress: ip });
+}
+
+describe('API keys', () => {
+  it('stores only a digest and verifies the key itself', async () => {
+    const key = await keys.create({ role: 'operator', accountId: null, label: 'ops' });
+    const { rows } = await db.pool.query('SELECT key_sha256, key_hint FROM api_keys WHERE id = $1', [key.keyId]);
+    expect(rows[0].key_sha256.toString('hex')).not.toContain(Buffer.from(key.secret).toString('hex'));
+    expect(key.secret.startsWith(rows[0].key_hint)).toBe(true);
+    expect((await keys.verify(key.secret))?.role).toBe('operator');
+    expect(await keys.verify(key.secret.slice(0, -1) + (key.secret.endsWith('A') ? 'B' : 'A'))).toBeNull();
+  });
+
+  it('accepts Bearer and X-Api-Key, and stops accepting a revoked key', async () => {
+    const key = await keys.create({ role: 'support', accountId: null, label: 'desk' });
+    const bearer = await me({ authorization: `Bearer ${key.secret}` }, '10.0.1.1');
+    expect(bearer.statusCode).toBe(200);
+    expect(bearer.json()).toEqual({ role: 'support', account_id: null, label: 'desk' });
+    expect((await me({ 'x-api-key': key.secret }, '10.0.1.1')).statusCode).toBe(200);
+    expect(await keys.revoke(key.keyId)).toBe(true);
+    expect(await keys.revoke(key.keyId)).toBe(false);
+    const revoked = await me({ authorization: `Bearer ${key.secret}` }, '10.0.1.1');
+    expect(revoked.statusCode).toBe(401);
+    expect(revoked.json().error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses an account-admin key without an account, and an operator key with one', async () => {
+    await expect(keys.create({ role: 'account-admin', accountId: null, label: 'x' })).rejects.toThrow(TypeError);
+    await expect(keys.create({ role: 'operator', accountId: 'acme', label: 'x' })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('authentication failures', () => {
+  it('answers 401 with the stable error body when no key is sent', async () => {
+    const response = await me({}, '10.0.2.1');
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toEqual({ error: { code: 'UNAUTHENTICATED', message: expect.stringContaining('Bearer') } });
+  });
+
+  it('rate limits an address after repeated bad keys, even when it then sends a good key', async () => {
+    const good = await keys.create({ role: 'operator', accountId: null, label: 'ok' });
+    const bad = { authorization: `Bearer sk_${'x'.repeat(43)}` };
+    for (let attempt = 0; attempt < 3; attempt += 1) expect((await me(bad, '10.0.3.1')).statusCode).toBe(401);
+    const limited = await me({ authorization: `Bearer ${good.secret}` }, '10.0.3.1');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Another address is not affected.
+    expect((await me({ authorization: `Bearer ${good.secret}` }, '10.0.3.2')).statusCode).toBe(200);
+  });
+
+  it('never writes a key to the log', async () => {
+    const key = await keys.create({ role: 'operator', accountId: null, label: 'logged?' });
+    await me({ authorization: `Bearer ${key.secret}` }, '10.0.4.1');
+    await me({ 'x-api-key': key.secret }, '10.0.4.1');
+    await me({ authorization: `Bearer ${key.secret}x` }, '10.0.4.1');
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(logLines.join('\n')).not.toContain(key.secret);
+    expect(logLines.join('\n')).not.toContain(key.secret.slice(12));
+  });
+});
+
+describe('public routes', () => {
+  it('serves /health, /ready, /metrics and /openapi.json without a key', async () => {
+    expect((await app.inject('/health')).json()).toEqual({ status: 'ok' });
+    const ready = await app.inject('/ready');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', checks: { redis: 'ok', postgres: 'ok' } });
+    const metrics = await app.inject('/metrics');
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.body).toContain('solde_calls_total');
+    const openapi = (await app.inject('/openapi.json')).json();
+    expect(openapi.openapi).toBe('3.0.3');
+    expect(Object.keys(openapi.paths)).toContain('/api/v1/me');
+  });
+
+  it('answers unknown routes with the stable error body', async () => {
+    const response = await app.inject('/api/v1/nowhere');
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.code).toBe('NOT_FOUND');
+  });
+});
