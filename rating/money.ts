@@ -23,6 +23,7 @@ export function assertMicros(value: unknown, what = 'amount'): asserts value is 
 
 /** Division rounding up, for charges. Both operands are positive. */
 export function ceilDiv(numerator: bigint, denominator: bigint): bigint {
+  if (typeof numerator !== 'bigint' || typeof denominator !== 'bigint') throw new TypeError('ceilDiv: operands must be bigints');
   if (denominator <= 0n) throw new RangeError('ceilDiv: denominator must be positive');
   if (numerator <= 0n) return -(-numerator / denominator);
   return (numerator + denominator - 1n) / denominator;
@@ -57,6 +58,7 @@ const DECIMAL = /^(-)?(\d{1,13})(?:[.,](\d{1,6}))?$/;
  * exactly, with no float on the way. More than 6 decimals is refused rather than rounded silently.
  */
 export function parseAmount(text: string): Micros {
+  if (typeof text !== 'string') throw new TypeError(`parseAmount expects text, got ${typeof text}: pass the amount as written`);
   const match = DECIMAL.exec(text.trim());
   if (!match) throw new MoneyError(`not an amount: ${JSON.stringify(text)} (expected digits with up to 6 decimals)`);
   const [, sign, whole, fraction = ''] = match;
@@ -68,9 +70,10 @@ export function parseAmount(text: string): Micros {
 
 /** Parses an integer count of micros as stored in Postgres or Redis ("12500000"). */
 export function parseMicros(text: string): Micros {
+  if (typeof text !== 'string') throw new TypeError(`parseMicros expects text, got ${typeof text}`);
   if (!/^-?\d{1,16}$/.test(text)) throw new MoneyError(`not a micro-unit amount: ${JSON.stringify(text)}`);
   const value = BigInt(text);
-  assertMicros(value);
+  if (value > MAX_BALANCE_MICROS || value < -MAX_BALANCE_MICROS) throw new MoneyError(`micro-unit amount out of range: ${text}`);
   return value;
 }
 
@@ -97,7 +100,8 @@ export function formatAmount(amount: Micros, currency: string, language: 'fr' | 
   const step = 10n ** BigInt(6 - decimals);
   const negative = amount < 0n;
   const abs = negative ? -amount : amount;
-  const rounded = decimals === 2 ? (negative ? ceilDiv(abs, step) : abs / step) : ceilDiv(abs, step);
+  // Cents or coarser: a balance, rounded down (towards minus infinity). Finer: a price, rounded up.
+  const rounded = decimals <= 2 ? (negative ? ceilDiv(abs, step) : abs / step) : ceilDiv(abs, step);
   const scale = 10n ** BigInt(decimals);
   const units = groupThousands((rounded / scale).toString(), language === 'fr' ? '\u202f' : ',');
   const fraction = decimals > 0 ? (rounded % scale).toString().padStart(decimals, '0') : '';
