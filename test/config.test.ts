@@ -1,0 +1,122 @@
+// src/config.ts: defaults, and every bad value reported at once with the variable's name.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_INCLUDED_COUNTRIES } from '../rating/classify/index';
+import { ConfigError, loadConfig } from '../src/config';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('defaults', () => {
+  it('an empty environment gives the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/solde',
+      redisUrl: 'redis://127.0.0.1:6379/0',
+      redisKeyPrefix: 'solde:',
+      httpHost: '127.0.0.1',
+      httpPort: 8080,
+      logLevel: 'info',
+      includedCountries: ['DE', 'BE', 'ES', 'IT', 'NL', 'PT', 'AT', 'CH', 'GB', 'IE', 'LU', 'PL'],
+      topupAmountsMicros: [10_000_000n, 20_000_000n, 50_000_000n, 100_000_000n],
+      rechargeThresholdsMicros: [5_000_000n, 10_000_000n, 20_000_000n],
+      currency: 'EUR',
+      grantValiditySeconds: 180,
+      meterIntervalSeconds: 60,
+      sampleDeckPath: 'rating/tariffs/sample-deck.csv',
+      drachtio: { mode: 'inbound', host: '127.0.0.1', port: 9022, secret: 'cymru' },
+      rtpengineNg: { host: '127.0.0.1', port: 22222 },
+      trunkUri: 'sip:127.0.0.1:5070',
+      announcementsDir: 'var/announcements',
+      voice: 'espeak',
+      drainDeadlineSeconds: 3600,
+    });
+  });
+
+  it('the default plan of the classifier is the configured default', () => {
+    expect(loadConfig({}).includedCountries).toEqual(DEFAULT_INCLUDED_COUNTRIES);
+  });
+
+  it('an empty variable means the default', () => {
+    expect(loadConfig({ SOLDE_HTTP_PORT: '', SOLDE_CURRENCY: '' })).toMatchObject({ httpPort: 8080, currency: 'EUR' });
+  });
+});
+
+describe('good values', () => {
+  it('are read and converted: amounts to micro-units, countries upper-cased', () => {
+    const config = loadConfig({
+      SOLDE_HTTP_PORT: '9090',
+      SOLDE_INCLUDED_COUNTRIES: 'de, be ma',
+      SOLDE_TOPUP_AMOUNTS: '15,25',
+      SOLDE_CURRENCY: 'GBP',
+      SOLDE_LOG_LEVEL: 'debug',
+      SOLDE_RTPENGINE_NG: 'media.example:2223',
+      SOLDE_TRUNK_URI: 'sips:carrier.example:5061',
+      SOLDE_REDIS_URL: 'rediss://cache.example:6380/2',
+    });
+    expect(config).toMatchObject({
+      httpPort: 9090,
+      includedCountries: ['DE', 'BE', 'MA'],
+      topupAmountsMicros: [15_000_000n, 25_000_000n],
+      currency: 'GBP',
+      logLevel: 'debug',
+      rtpengineNg: { host: 'media.example', port: 2223 },
+      trunkUri: 'sips:carrier.example:5061',
+      redisUrl: 'rediss://cache.example:6380/2',
+    });
+  });
+
+  it('DRACHTIO_LISTEN_PORT switches to outbound mode', () => {
+    expect(loadConfig({ DRACHTIO_LISTEN_PORT: '4000', DRACHTIO_SECRET: 's3' }).drachtio).toEqual({ mode: 'outbound', listenPort: 4000, secret: 's3' });
+  });
+});
+
+describe('bad values', () => {
+  // [variable, value, what the report must quote or say]
+  const cases: readonly [variable: string, value: string, mentions: string][] = [
+    ['SOLDE_DATABASE_URL', 'mysql://db.example/solde', 'mysql://db.example/solde'],
+    ['SOLDE_DATABASE_URL', 'not a url', 'not a url'],
+    ['SOLDE_REDIS_URL', 'http://cache.example', 'http://cache.example'],
+    ['SOLDE_HTTP_PORT', '80a', '80a'],
+    ['SOLDE_HTTP_PORT', '65536', '65536'],
+    ['SOLDE_HTTP_PORT', '-1', '-1'],
+    ['SOLDE_LOG_LEVEL', 'verbose', 'expected one of'],
+    ['SOLDE_INCLUDED_COUNTRIES', 'DE,GER', '"GER"'],
+    ['SOLDE_INCLUDED_COUNTRIES', 'D1', '"D1"'],
+    ['SOLDE_TOPUP_AMOUNTS', '10,0', '"0"'],
+    ['SOLDE_TOPUP_AMOUNTS', '12.5', '"12.5"'],
+    ['SOLDE_TOPUP_AMOUNTS', '100000', '"100000"'],
+    ['SOLDE_TOPUP_AMOUNTS', ',', 'at least one'],
+    ['SOLDE_RECHARGE_THRESHOLDS', 'five', '"five"'],
+    ['SOLDE_CURRENCY', 'euro', 'ISO 4217'],
+    ['SOLDE_GRANT_VALIDITY_SECONDS', '5', '"5"'],
+    ['SOLDE_GRANT_VALIDITY_SECONDS', '3601', '"3601"'],
+    ['SOLDE_METER_INTERVAL_SECONDS', '0', '"0"'],
+    ['SOLDE_RTPENGINE_NG', 'localhost', '"localhost"'],
+    ['SOLDE_RTPENGINE_NG', 'localhost:70000', '"localhost:70000"'],
+    ['SOLDE_TRUNK_URI', 'carrier.example:5060', 'SIP URI'],
+    ['SOLDE_DRAIN_DEADLINE_SECONDS', '86401', '"86401"'],
+    ['DRACHTIO_PORT', '0', '"0"'],
+    ['DRACHTIO_LISTEN_PORT', 'abc', '"abc"'],
+  ];
+
+  it.each(cases)('%s=%j is reported with the variable name', (variable, value, mentions) => {
+    const problems = problemsOf({ [variable]: value });
+    expect(problems.length).toBeGreaterThan(0);
+    for (const problem of problems) expect(problem).toContain(variable);
+    expect(problems[0]).toContain(mentions);
+  });
+
+  it('reports every bad value at once, not just the first, and says what to do', () => {
+    const env = { SOLDE_HTTP_PORT: 'x', SOLDE_CURRENCY: 'x', SOLDE_LOG_LEVEL: 'x', SOLDE_REDIS_URL: 'x', SOLDE_TRUNK_URI: 'x', SOLDE_TOPUP_AMOUNTS: 'x' };
+    const problems = problemsOf(env);
+    expect(problems.length).toBeGreaterThanOrEqual(Object.keys(env).length);
+    for (const variable of Object.keys(env)) expect(problems.some((problem) => problem.includes(variable)), variable).toBe(true);
+    expect(() => loadConfig(env)).toThrow(/Fix these environment variables/);
+  });
+});
