@@ -1,0 +1,32 @@
+// Builds a FundsService on given Postgres and Redis for tests and benchmarks, with the card processor
+// SIMULATOR and a quiet logger. Not used by the server.
+import type { Redis, Cluster } from 'ioredis';
+import type { Pool } from '../db/pool';
+import { createLogger } from '../../src/log';
+import { MICROS_PER_UNIT } from '../money';
+import { CardProcessorSimulator } from './payment-simulator';
+import { FundsService } from './service';
+import type { FundsConfig } from './context';
+
+export const TEST_FUNDS_CONFIG: FundsConfig = {
+  topupAmountsMicros: [10n, 20n, 50n, 100n].map((u) => u * MICROS_PER_UNIT),
+  rechargeThresholdsMicros: [5n, 10n, 20n].map((u) => u * MICROS_PER_UNIT),
+  grantValiditySeconds: 180,
+  currency: 'EUR',
+};
+
+export function createTestFunds(pool: Pool, redis: Redis | Cluster, prefix: string, simulator = new CardProcessorSimulator()): { funds: FundsService; simulator: CardProcessorSimulator } {
+  const funds = new FundsService({
+    pool, redis, keyPrefix: prefix, config: TEST_FUNDS_CONFIG, provider: simulator,
+    log: createLogger(process.env.SOLDE_TEST_LOG_LEVEL ?? 'silent'), recharge: { maxAttempts: 4, backoffMs: 20 },
+  });
+  return { funds, simulator };
+}
+
+/** Credits an account directly in the ledger (an 'adjustment'), bypassing cards: test and bench set-up. */
+export async function fundAccount(funds: FundsService, accountId: string, amountMicros: bigint, key: string): Promise<void> {
+  const { post } = await import('./ledger');
+  const { syncEntry } = await import('./context');
+  const posted = await post(funds.ctx.pool, { accountId, kind: 'adjustment', amountMicros, idempotencyKey: key, actor: 'test', reason: 'set-up' });
+  await syncEntry(funds.ctx, posted.entry, posted.currency);
+}

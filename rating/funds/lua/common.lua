@@ -1,0 +1,125 @@
+-- Prelude prepended to every funds script (scripts.ts concatenates it): the account's keys, argument
+-- checks, lazy purge of expired holds. Amounts are integer micro-units carried in Lua doubles: exact,
+-- since every amount stays below MAX (10^15 < 2^53). Amounts arrive as decimal strings.
+--
+-- KEYS (all under one hash tag {acct:<id>}, so every script touches one cluster slot):
+--   S state hash: bal (posted balance at ledger seq), seq, pend (debits not yet posted), held (sum of live
+--     holds), cur, rthr (auto-recharge threshold, 0 = off), rpend (seq of the crossing being recharged)
+--   H holds hash: call id -> hold amount, live holds only
+--   X expiry zset: call id -> expiry (ms)
+--   C calls hash: call id -> "state:debited_total:last_seq:last_status" (state live|settled|released|expired)
+--   Q queue hash: idempotency key -> "delta|payload" of a debit not yet written to Postgres
+--   F finished zset: call id -> time finished (ms); markers in C are forgotten after RETAIN_MS
+local S, H, X, C, Q, F = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local MAX = 1000000000000000
+local RETAIN_MS = 86400000
+local PURGE_BATCH = 100
+
+local function fmt(n) return string.format('%d', n) end
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- A whole non-negative number written in decimal digits, at most MAX; nil for anything else.
+local function whole(s)
+  if type(s) ~= 'string' or #s == 0 or #s > 16 or not string.match(s, '^%d+$') then return nil end
+  local n = tonumber(s)
+  if n > MAX then return nil end
+  return n
+end
+
+local function positive(s)
+  local n = whole(s)
+  if n == nil or n == 0 then return nil end
+  return n
+end
+
+local function valid_call(id)
+  return type(id) == 'string' and #id >= 1 and #id <= 256 and not string.find(id, '[%s%c]')
+end
+
+local function validity(s)
+  local n = positive(s)
+  if n == nil or n > 86400000 then return nil end
+  return n
+end
+
+-- The account's state, or nil when Redis does not have it (never synced, or flushed).
+local function load_state()
+  local v = redis.call('HMGET', S, 'bal', 'pend', 'held', 'seq', 'rthr', 'rpend')
+  if not v[1] then return nil end
+  return { bal = tonumber(v[1]), pend = tonumber(v[2] or '0'), held = tonumber(v[3] or '0'),
+           seq = v[4] or '0', rthr = tonumber(v[5] or '0'), rpend = v[6] }
+end
+
+local function available(st) return st.bal - st.pend - st.held end
+
+local function parse_call(rec)
+  if not rec then return nil end
+  local state, debited, seq, status = string.match(rec, '^(%a+):(%d+):(%d+):(%a+)$')
+  return { state = state, debited = tonumber(debited), seq = tonumber(seq), status = status }
+end
+
+local function put_call(id, state, debited, seq, status)
+  redis.call('HSET', C, id, state .. ':' .. fmt(debited) .. ':' .. fmt(seq) .. ':' .. status)
+end
+
+local function finish(id, now) redis.call('ZADD', F, now, id) end
+
+-- Frees holds whose validity ended (bounded per call) and forgets old finished-call markers.
+local function purge(st, now)
+  local ids = redis.call('ZRANGEBYSCORE', X, '-inf', now, 'LIMIT', 0, PURGE_BATCH)
+  if #ids > 0 then
+    local freed = 0
+    for _, id in ipairs(ids) do
+      freed = freed + tonumber(redis.call('HGET', H, id) or '0')
+      local rec = parse_call(redis.call('HGET', C, id))
+      if rec then put_call(id, 'expired', rec.debited, rec.seq, rec.status) end
+      finish(id, now)
+    end
+    redis.call('HDEL', H, unpack(ids))
+    redis.call('ZREM', X, unpack(ids))
+    st.held = redis.call('HINCRBY', S, 'held', -freed)
+  end
+  local old = redis.call('ZRANGEBYSCORE', F, '-inf', now - RETAIN_MS, 'LIMIT', 0, PURGE_BATCH)
+  if #old > 0 then
+    redis.call('HDEL', C, unpack(old))
+    redis.call('ZREM', F, unpack(old))
+  end
+  return #ids
+end
+
+-- Auto-recharge: the first operation that leaves available funds under the threshold marks the crossing
+-- (rpend) and is told so; every later one sees the mark, so exactly one recharge starts per crossing.
+local function recharge_crossing(st, avail)
+  if st.rthr > 0 and avail < st.rthr and not st.rpend then
+    redis.call('HSET', S, 'rpend', st.seq)
+    return st.seq
+  end
+  return ''
+end
+
+local function set_hold(id, amount, now, valid_ms)
+  if amount > 0 then
+    redis.call('HSET', H, id, fmt(amount))
+    redis.call('ZADD', X, now + valid_ms, id)
+  else
+    redis.call('HDEL', H, id)
+    redis.call('ZREM', X, id)
+  end
+end
+
+-- Records a debit that Postgres has not seen yet: counted at once (pend), written by the debit writer.
+local function queue_debit(st, key, delta, payload)
+  if delta <= 0 then return end
+  st.pend = redis.call('HINCRBY', S, 'pend', delta)
+  redis.call('HSET', Q, key, fmt(delta) .. '|' .. payload)
+end
+
+local function reply(status, st, hold, crossing, delta)
+  local avail = 0
+  if st then avail = available(st) end
+  return { status, avail, hold or 0, crossing or '', delta or 0 }
+end

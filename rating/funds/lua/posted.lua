@@ -1,0 +1,21 @@
+-- posted(balance, ledger seq, key...): the debit writer wrote these queued debits to Postgres; removes them
+-- from the queue (each once: a key already gone changes nothing) and installs the balance at seq N if newer.
+local bal, seq = ARGV[1], whole(ARGV[2])
+local neg = string.sub(bal, 1, 1) == '-'
+if not whole(neg and string.sub(bal, 2) or bal) or not seq then return reply('invalid') end
+local st = load_state()
+if not st then return reply('no_state') end
+local done = 0
+for i = 3, #ARGV do
+  local v = redis.call('HGET', Q, ARGV[i])
+  if v then
+    done = done + tonumber(string.match(v, '^(%d+)|'))
+    redis.call('HDEL', Q, ARGV[i])
+  end
+end
+if done > 0 then st.pend = redis.call('HINCRBY', S, 'pend', -done) end
+if seq > tonumber(st.seq) then
+  redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq))
+  st.bal = tonumber(bal)
+end
+return reply('ok', st, 0, '', done)

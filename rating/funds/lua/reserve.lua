@@ -1,0 +1,22 @@
+-- reserve(call id, amount, validity ms): holds `amount` for a call if the available balance covers it.
+-- Idempotent by call id: a repeat while the hold lives answers ok again and holds nothing more.
+local call, amount, valid_ms = ARGV[1], positive(ARGV[2]), validity(ARGV[3])
+if not valid_call(call) or not amount or not valid_ms then return reply('invalid') end
+local st = load_state()
+if not st then return reply('no_state') end
+local now = now_ms()
+purge(st, now)
+local rec = parse_call(redis.call('HGET', C, call))
+if rec then
+  local hold = tonumber(redis.call('HGET', H, call) or '0')
+  if rec.state == 'live' then return reply('ok', st, hold) end
+  if rec.state == 'expired' then return reply('expired', st, hold) end
+  return reply('exists', st, hold)
+end
+if available(st) < amount then
+  return reply('insufficient', st, 0, recharge_crossing(st, available(st)))
+end
+set_hold(call, amount, now, valid_ms)
+st.held = redis.call('HINCRBY', S, 'held', amount)
+put_call(call, 'live', 0, 0, 'ok')
+return reply('ok', st, amount, recharge_crossing(st, available(st)))

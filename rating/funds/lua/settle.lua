@@ -1,0 +1,21 @@
+-- settle(call id, final cost, idempotency key, payload): debits the final cost (minus what updates already
+-- debited) and releases the rest of the hold. Idempotent by call id. A call Redis no longer knows (state
+-- rebuilt) is still charged: Postgres' idempotency keys and cumulative totals keep the ledger exact.
+local call, final, key, payload = ARGV[1], whole(ARGV[2]), ARGV[3], ARGV[4]
+if not valid_call(call) or not final or #key < 1 or #key > 300 then return reply('invalid') end
+local st = load_state()
+if not st then return reply('no_state') end
+local now = now_ms()
+purge(st, now)
+local rec = parse_call(redis.call('HGET', C, call)) or { state = 'live', debited = 0, seq = 0, status = 'ok' }
+if rec.state == 'settled' then return reply('ok', st, 0) end
+if rec.state == 'released' then return reply('exists', st, 0) end
+if final < rec.debited then return reply('invalid', st, tonumber(redis.call('HGET', H, call) or '0')) end
+local delta = final - rec.debited
+queue_debit(st, key, delta, payload)
+local hold = tonumber(redis.call('HGET', H, call) or '0')
+set_hold(call, 0, now, 1)
+st.held = redis.call('HINCRBY', S, 'held', -hold)
+put_call(call, 'settled', final, rec.seq, 'ok')
+finish(call, now)
+return reply('ok', st, 0, recharge_crossing(st, available(st)), delta)

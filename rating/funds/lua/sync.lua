@@ -1,0 +1,30 @@
+-- sync(balance, ledger seq, currency, threshold, clear recharge): installs the Postgres balance at ledger
+-- seq N. An older or equal N leaves the balance alone ('stale' / 'exists'); Redis is never merged by guess.
+-- A missing state is created, with holds and queued debits recounted from what Redis still has.
+-- threshold '' leaves auto-recharge as it is; clear '1' ends the recharge of the current crossing.
+local bal, seq, cur, thr, clear = ARGV[1], whole(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
+local neg = string.sub(bal, 1, 1) == '-'
+local babs = whole(neg and string.sub(bal, 2) or bal)
+if not babs or not seq or not string.match(cur, '^%u%u%u$') or (thr ~= '' and not whole(thr)) then
+  return reply('invalid')
+end
+local st = load_state()
+local status = 'ok'
+if not st then
+  local held = 0
+  for _, v in ipairs(redis.call('HVALS', H)) do held = held + tonumber(v) end
+  local pend = 0
+  for _, v in ipairs(redis.call('HVALS', Q)) do pend = pend + tonumber(string.match(v, '^(%d+)|')) end
+  redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'pend', fmt(pend), 'held', fmt(held), 'cur', cur, 'rthr', '0')
+elseif seq > tonumber(st.seq) then
+  redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'cur', cur)
+elseif seq == tonumber(st.seq) then
+  status = 'exists'
+else
+  status = 'stale'
+end
+if thr ~= '' then redis.call('HSET', S, 'rthr', thr) end
+if clear == '1' then redis.call('HDEL', S, 'rpend') end
+st = load_state()
+purge(st, now_ms())
+return reply(status, st, 0)

@@ -1,0 +1,124 @@
+// The Redis side of the funds engine: one typed method per Lua script. Expected outcomes come back as
+// statuses; Redis being unreachable is the status 'unavailable' (counted), never an exception. A script
+// error is a bug and is thrown.
+import type { Redis, Cluster } from 'ioredis';
+import type { FundsStatus } from '../contracts';
+import type { Micros } from '../money';
+import { dependencyErrors } from '../../src/metrics';
+import { KeyBuilder } from './keys';
+import { withFundsScripts, type FundsRedis, type ScriptName, type ScriptReply } from './scripts';
+
+export interface StoreResult {
+  readonly status: FundsStatus;
+  readonly availableMicros: Micros;
+  /** The call's hold after the operation. */
+  readonly holdMicros: Micros;
+  /** Set when this operation crossed the auto-recharge threshold first: the ledger seq of the crossing. */
+  readonly crossing: string | null;
+  /** Amount moved into the debit queue (update/settle), debits posted (posted), holds purged (purge). */
+  readonly delta: bigint;
+  /** Redis has no state for the account (never synced, or flushed): rebuild it from Postgres. */
+  readonly missing?: boolean;
+}
+
+const STATUSES: ReadonlySet<string> = new Set(['ok', 'insufficient', 'exists', 'expired', 'not_found', 'stale', 'invalid', 'no_state']);
+const UNAVAILABLE: StoreResult = { status: 'unavailable', availableMicros: 0n, holdMicros: 0n, crossing: null, delta: 0n };
+
+export interface SyncArgs {
+  readonly balanceMicros: Micros;
+  readonly ledgerSeq: bigint;
+  readonly currency: string;
+  /** Auto-recharge threshold to install (0n = off); undefined leaves it. */
+  readonly thresholdMicros?: Micros;
+  readonly clearRecharge?: boolean;
+}
+
+export class FundsStore {
+  readonly keys: KeyBuilder;
+  private readonly redis: FundsRedis;
+
+  constructor(redis: Redis | Cluster, prefix: string) {
+    this.redis = withFundsScripts(redis);
+    this.keys = new KeyBuilder(prefix);
+  }
+
+  get client(): Redis | Cluster {
+    return this.redis;
+  }
+
+  reserve(accountId: string, callId: string, amountMicros: Micros, validityMs: number): Promise<StoreResult> {
+    return this.run('reserve', accountId, [callId, String(amountMicros), String(validityMs)]);
+  }
+
+  update(accountId: string, a: { callId: string; seq: number; usedTotalMicros: Micros; nextMicros: Micros; validityMs: number; key: string; payload: string }): Promise<StoreResult> {
+    return this.run('update', accountId, [a.callId, String(a.seq), String(a.usedTotalMicros), String(a.nextMicros), String(a.validityMs), a.key, a.payload]);
+  }
+
+  settle(accountId: string, a: { callId: string; finalMicros: Micros; key: string; payload: string }): Promise<StoreResult> {
+    return this.run('settle', accountId, [a.callId, String(a.finalMicros), a.key, a.payload]);
+  }
+
+  release(accountId: string, callId: string): Promise<StoreResult> {
+    return this.run('release', accountId, [callId]);
+  }
+
+  sync(accountId: string, a: SyncArgs): Promise<StoreResult> {
+    const threshold = a.thresholdMicros === undefined ? '' : String(a.thresholdMicros);
+    return this.run('sync', accountId, [String(a.balanceMicros), String(a.ledgerSeq), a.currency, threshold, a.clearRecharge ? '1' : '0']);
+  }
+
+  posted(accountId: string, balanceMicros: Micros, ledgerSeq: bigint, keys: readonly string[]): Promise<StoreResult> {
+    return this.run('posted', accountId, [String(balanceMicros), String(ledgerSeq), ...keys]);
+  }
+
+  purge(accountId: string): Promise<StoreResult> {
+    return this.run('purge', accountId, []);
+  }
+
+  /** The account's raw state hash and queue, for balance display, reconcile and the drainer. */
+  async inspect(accountId: string): Promise<{ state: Record<string, string>; queue: Record<string, string> } | undefined> {
+    const [s, , , , q] = this.keys.forAccount(accountId).all;
+    try {
+      const [state, queue] = await Promise.all([this.redis.hgetall(s), this.redis.hgetall(q)]);
+      return { state, queue };
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      dependencyErrors.inc({ dependency: 'redis' });
+      return undefined;
+    }
+  }
+
+  /** Forgets everything Redis holds for an account (tests, and reconcile repairing a corrupt state). */
+  async forget(accountId: string): Promise<void> {
+    const keys = this.keys.forAccount(accountId).all;
+    await this.redis.del(...keys);
+  }
+
+  private async run(name: ScriptName, accountId: string, args: string[]): Promise<StoreResult> {
+    const keys = this.keys.forAccount(accountId).all;
+    let reply: ScriptReply;
+    try {
+      reply = await this.redis[`funds_${name}`](...keys, ...args);
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      dependencyErrors.inc({ dependency: 'redis' });
+      return UNAVAILABLE;
+    }
+    const [status, available, hold, crossing, delta] = reply;
+    if (!STATUSES.has(status)) throw new Error(`funds_${name} answered an unknown status ${JSON.stringify(status)}`);
+    if (status === 'no_state') return { ...UNAVAILABLE, status: 'not_found', missing: true };
+    return {
+      status: status as FundsStatus,
+      availableMicros: BigInt(available),
+      holdMicros: BigInt(hold),
+      crossing: crossing === '' ? null : crossing,
+      delta: BigInt(delta),
+    };
+  }
+}
+
+/** A Lua error is a bug (thrown); anything else from the client means Redis could not be reached in time. */
+function isConnectionError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return !/user_script|Error running script|ERR .*script/i.test(message);
+}
