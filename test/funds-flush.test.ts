@@ -1,0 +1,92 @@
+// Redis loses everything of this test in the middle of a run of calls (the test's own keys are deleted;
+// never FLUSHALL: the Redis is shared). The state is rebuilt from Postgres and no money is created or lost.
+// A crashed call's hold expires and frees its money.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './support/pg';
+import { createTestRedis, deleteByPrefix, type TestRedis } from './support/redis';
+import { createTestFunds, fundAccount } from '../rating/funds/harness';
+import { ledgerSum } from '../rating/funds/ledger';
+import type { FundsService } from '../rating/funds/service';
+
+const EUR = 1_000_000n;
+let db: TestDatabase;
+let r: TestRedis;
+let funds: FundsService;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  r = await createTestRedis();
+  funds = createTestFunds(db.pool, r.redis, r.prefix).funds;
+  for (const id of ['flush-a', 'flush-b']) {
+    await funds.createAccount({ id, name: id });
+    await fundAccount(funds, id, 1000n * EUR, `setup:${id}`);
+  }
+});
+afterAll(async () => {
+  await r.cleanup();
+  await db.drop();
+});
+
+/** One call: reserve, one metering update, settle. Returns what it was charged (0 if refused). */
+async function call(accountId: string, i: number): Promise<bigint> {
+  const callId = `run-${i}`;
+  const reserved = await funds.reserve({ accountId, callId, amountMicros: EUR, validitySeconds: 60 });
+  if (reserved.status !== 'ok') throw new Error(`reserve ${callId}: ${reserved.status}`);
+  const used = 500_000n + BigInt(i);
+  const updated = await funds.update({ accountId, callId, seq: 1, usedTotalMicros: used, nextMicros: EUR, validitySeconds: 60 });
+  if (updated.status !== 'ok') throw new Error(`update ${callId}: ${updated.status}`);
+  const final = used + 333_333n + BigInt(i * 7);
+  const settled = await funds.settle({ accountId, callId, finalMicros: final });
+  if (settled.status !== 'ok') throw new Error(`settle ${callId}: ${settled.status}`);
+  return final;
+}
+
+describe('Redis flushed in the middle of a run of calls', () => {
+  it('rebuilds from Postgres and neither creates nor loses money', async () => {
+    let charged = 0n;
+    const running: Promise<bigint>[] = [];
+    for (let i = 0; i < 400; i += 1) {
+      running.push(call(i % 2 === 0 ? 'flush-a' : 'flush-b', i));
+      if (i === 150 || i === 300) await deleteByPrefix(r.redis, r.prefix); // while calls are in flight
+      if (i % 50 === 49) for (const v of await Promise.all(running.splice(0))) charged += v;
+    }
+    for (const v of await Promise.all(running)) charged += v;
+    await funds.flush();
+
+    let total = 0n;
+    for (const id of ['flush-a', 'flush-b']) {
+      const account = (await funds.getAccount(id))!;
+      const sum = await ledgerSum(db.pool, id);
+      expect(sum.sumMicros).toBe(account.balanceMicros);
+      const view = await funds.balance(id);
+      expect(view).toMatchObject({ status: 'ok', balanceMicros: account.balanceMicros, heldMicros: 0n });
+      expect(await r.redis.hget(`${r.prefix}{acct:${id}}:s`, 'pend')).toBe('0');
+      total += account.balanceMicros;
+    }
+    expect(total).toBe(2000n * EUR - charged);
+    const diffs = await funds.reconcile();
+    expect(diffs).toEqual([]);
+  });
+
+  it('frees the hold of a crashed call when its validity ends', async () => {
+    const before = await funds.balance('flush-a');
+    const held = await funds.reserve({ accountId: 'flush-a', callId: 'crashed', amountMicros: 7n * EUR, validitySeconds: 1 });
+    expect(held.status).toBe('ok');
+    expect((await funds.balance('flush-a')).availableMicros).toBe(before.availableMicros - 7n * EUR);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const report = await funds.sweep();
+    expect(report.expiredHolds).toBe(1);
+    expect(await funds.balance('flush-a')).toMatchObject({ availableMicros: before.availableMicros, heldMicros: 0n });
+    // The call coming back late is told its hold expired, and nothing is held again.
+    expect((await funds.reserve({ accountId: 'flush-a', callId: 'crashed', amountMicros: 7n * EUR, validitySeconds: 60 })).status).toBe('expired');
+    expect((await funds.balance('flush-a')).heldMicros).toBe(0n);
+  });
+
+  it('expired holds are also purged lazily by the next operation on the account', async () => {
+    await funds.reserve({ accountId: 'flush-b', callId: 'crashed-2', amountMicros: 5n * EUR, validitySeconds: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const next = await funds.reserve({ accountId: 'flush-b', callId: 'next', amountMicros: EUR, validitySeconds: 60 });
+    expect(next.status).toBe('ok');
+    expect(await r.redis.hget(`${r.prefix}{acct:flush-b}:s`, 'held')).toBe(String(EUR));
+  });
+});
