@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Micros } from '../../rating/money';
 import { balanceMessage, insufficientMessage, lowFundsMessage, type Message } from '../../rating/speech/messages';
-import type { Language } from '../../rating/speech/vocabulary';
+import { LANGUAGES, type Language } from '../../rating/speech/vocabulary';
 import { assembleMessage } from './assemble';
 import { Lru } from './lru';
 import { announcementsTotal } from './metrics';
@@ -87,6 +87,9 @@ export function createAnnouncer(opts: AnnouncerOptions): Announcer {
     produced.catch(() => { if (cache.get(key) === produced) cache.delete(key); });
     return produced;
   }
+
+  // Load the prompts now, not on the first caller's time; a failure is reported on first use instead.
+  for (const lang of LANGUAGES) promptSet(lang).catch(() => undefined);
 
   return {
     async balance(lang, availableMicros, currency, minutesLeft) {
