@@ -1,0 +1,124 @@
+// Failure handling. Postgres unreachable (a real TCP path to it is cut): calls in progress keep reserving
+// from Redis, their debits wait in the Redis queue, and are written exactly once when Postgres returns,
+// even by another process. Redis unreachable: reservations answer 'unavailable' at once.
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './support/pg';
+import { createTestRedis, type TestRedis } from './support/redis';
+import { createTestFunds, fundAccount } from '../rating/funds/harness';
+import { createPool, type Pool } from '../rating/db/pool';
+import { ledgerSum } from '../rating/funds/ledger';
+import { createFundsRedis } from '../rating/funds/redis-client';
+import type { FundsService } from '../rating/funds/service';
+
+const EUR = 1_000_000n;
+
+/** A TCP path to Postgres that the test can cut and restore: a real outage as the client sees it. */
+class Cable {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+  async up(): Promise<void> {
+    this.server = createServer((client) => {
+      const upstream = connect(5432, '127.0.0.1');
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+  async down(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+let db: TestDatabase;
+let r: TestRedis;
+let cable: Cable;
+let viaCable: Pool;
+let funds: FundsService;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  r = await createTestRedis();
+  cable = new Cable();
+  await cable.up();
+  const url = new URL(db.url);
+  url.port = String(cable.port);
+  viaCable = createPool(url.toString(), 5);
+  // A cut socket errors the clients on it; the queries in flight reject, the rest must not crash the process.
+  viaCable.on('error', () => undefined);
+  viaCable.on('connect', (client) => client.on('error', () => undefined));
+  funds = createTestFunds(viaCable, r.redis, r.prefix).funds;
+  await funds.createAccount({ id: 'outage', name: 'Outage' });
+  await fundAccount(funds, 'outage', 100n * EUR, 'setup:outage');
+});
+afterAll(async () => {
+  await cable.down();
+  await viaCable.end().catch(() => undefined);
+  await r.cleanup();
+  await db.drop();
+});
+
+describe('Postgres unreachable', () => {
+  it('keeps reserving and debiting from Redis, and writes the queued debits exactly once when it returns', async () => {
+    for (let i = 0; i < 10; i += 1) {
+      expect((await funds.reserve({ accountId: 'outage', callId: `before-${i}`, amountMicros: 2n * EUR, validitySeconds: 60 })).status).toBe('ok');
+    }
+    await cable.down();
+
+    let charged = 0n;
+    for (let i = 0; i < 10; i += 1) {
+      const callId = `before-${i}`;
+      const u = await funds.update({ accountId: 'outage', callId, seq: 1, usedTotalMicros: EUR, nextMicros: 2n * EUR, validitySeconds: 60 });
+      expect(u.status).toBe('ok');
+      const final = EUR + BigInt(i) * 100_000n;
+      expect((await funds.settle({ accountId: 'outage', callId, finalMicros: final })).status).toBe('ok');
+      charged += final;
+      // New calls still get reservations while Postgres is away.
+      expect((await funds.reserve({ accountId: 'outage', callId: `during-${i}`, amountMicros: EUR, validitySeconds: 60 })).status).toBe('ok');
+      expect((await funds.release({ accountId: 'outage', callId: `during-${i}` })).status).toBe('ok');
+    }
+    await funds.flush(); // the writer tries, fails, leaves everything queued in Redis
+    expect(await funds.balance('outage')).toMatchObject({ status: 'ok', balanceMicros: 100n * EUR - charged, heldMicros: 0n });
+    expect((await ledgerSum(db.pool, 'outage')).count).toBe(1n); // nothing reached Postgres
+    // 10 updates and 9 settles (the first call used exactly what its update debited)
+    expect(await r.redis.hlen(`${r.prefix}{acct:outage}:q`)).toBe(19);
+    expect(await r.redis.smembers(`${r.prefix}funds:pending`)).toEqual(['outage']);
+
+    await cable.up();
+    // Another process (this one could have crashed) finds the queue in Redis and writes it.
+    const other = createTestFunds(db.pool, r.redis, r.prefix).funds;
+    expect(await other.drainPending()).toBe(19);
+    expect(await funds.drainPending()).toBe(0);
+    await other.ctx.writer.drainAccount('outage');
+
+    const account = (await funds.getAccount('outage'))!;
+    expect(account.balanceMicros).toBe(100n * EUR - charged);
+    const sum = await ledgerSum(db.pool, 'outage');
+    expect(sum).toEqual({ sumMicros: account.balanceMicros, count: 20n });
+    expect(await funds.balance('outage')).toMatchObject({ balanceMicros: account.balanceMicros, availableMicros: account.balanceMicros });
+    expect(await r.redis.hgetall(`${r.prefix}{acct:outage}:s`)).toMatchObject({ pend: '0', seq: '20' });
+    expect(await r.redis.smembers(`${r.prefix}funds:pending`)).toEqual([]);
+    expect(await funds.reconcile()).toEqual([]);
+  });
+});
+
+describe('Redis unreachable', () => {
+  it('answers unavailable instead of waiting, and changes nothing in Postgres', async () => {
+    const dead = createFundsRedis('redis://127.0.0.1:1/0');
+    dead.on('error', () => undefined);
+    const cut = createTestFunds(db.pool, dead, r.prefix).funds;
+    const before = await ledgerSum(db.pool, 'outage');
+    expect((await cut.reserve({ accountId: 'outage', callId: 'x', amountMicros: EUR, validitySeconds: 60 })).status).toBe('unavailable');
+    expect((await cut.settle({ accountId: 'outage', callId: 'x', finalMicros: EUR })).status).toBe('unavailable');
+    expect((await cut.balance('outage')).status).toBe('unavailable');
+    expect(await ledgerSum(db.pool, 'outage')).toEqual(before);
+    dead.disconnect();
+  });
+});
