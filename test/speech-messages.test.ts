@@ -49,7 +49,17 @@ describe('balance message', () => {
   it('treats a wrong argument as a bug', () => {
     expect(() => balanceMessage('fr', 5 as unknown as bigint, 'EUR')).toThrow(TypeError);
     expect(() => balanceMessage('fr', eur('5'), 'EUR', -1)).toThrow(RangeError);
-    expect(() => balanceMessage('fr', eur('5'), 'EUR', 2.5)).toThrow(RangeError);
+    expect(() => balanceMessage('fr', eur('5'), 'EUR', Number.NaN)).toThrow(RangeError);
+    expect(() => balanceMessage('fr', eur('5'), 'EUR', Number.POSITIVE_INFINITY)).toThrow(RangeError);
+  });
+
+  it('rounds the minutes left down: never promises more than the balance buys', () => {
+    expect(messageText(balanceMessage('fr', eur('5'), 'EUR', 2.99))).toBe(
+      'Votre solde est de cinq euros. Soit environ deux minutes de communication.',
+    );
+    expect(messageText(balanceMessage('en', eur('5'), 'EUR', 0.5))).toBe(
+      'Your balance is five euros. That is less than one minute of calling.',
+    );
   });
 });
 
@@ -79,8 +89,9 @@ describe('funds running out message', () => {
     expect(messageText(lowFundsMessage(lang, seconds))).toBe(text);
   });
 
-  it('refuses a warning of no time, a fraction of a second or more than a day', () => {
-    for (const seconds of [0, -5, 1.5, 86_401, Number.NaN]) expect(() => lowFundsMessage('fr', seconds)).toThrow(RangeError);
+  it('rounds the time left down, and refuses a warning of under a second or more than a day', () => {
+    expect(messageText(lowFundsMessage('en', 30.9))).toBe('Warning, your credit will run out in thirty seconds.');
+    for (const seconds of [0, 0.9, -5, 86_401, Number.NaN]) expect(() => lowFundsMessage('fr', seconds)).toThrow(RangeError);
   });
 });
 

@@ -34,11 +34,13 @@ export function insufficientMessage(lang: Language, availableMicros: Micros, cur
 }
 
 export function lowFundsMessage(lang: Language, secondsLeft: number): Message {
-  if (!Number.isSafeInteger(secondsLeft) || secondsLeft < 1 || secondsLeft > MAX_WARNING_SECONDS) {
-    throw new RangeError(`secondsLeft must be a whole number from 1 to ${MAX_WARNING_SECONDS}, got ${secondsLeft}`);
+  // Rounded down: a warning never promises more time than there is.
+  const whole = Math.floor(secondsLeft);
+  if (!Number.isSafeInteger(whole) || whole < 1 || whole > MAX_WARNING_SECONDS) {
+    throw new RangeError(`secondsLeft must be from 1 to ${MAX_WARNING_SECONDS}, got ${secondsLeft}`);
   }
-  const minutes = Math.floor(secondsLeft / 60);
-  const seconds = secondsLeft % 60;
+  const minutes = Math.floor(whole / 60);
+  const seconds = whole % 60;
   if (lang === 'en') {
     const tokens: Token<EnglishWord>[] = [word('credit_runs_out_in')];
     if (minutes > 0) tokens.push(...englishNumber(minutes), word(minutes === 1 ? 'minute' : 'minutes'));
@@ -68,9 +70,10 @@ function balanceSentence(lang: Language, availableMicros: Micros, currency: stri
   return [word<FrenchWord>('votre_solde_est_de'), ...amount];
 }
 
-function minutesSentence(lang: Language, minutesLeft: number): Token[] {
+function minutesSentence(lang: Language, minutesLeftExact: number): Token[] {
+  const minutesLeft = Math.floor(minutesLeftExact); // "environ": whole minutes, never more than bought
   if (!Number.isSafeInteger(minutesLeft) || minutesLeft < 0) {
-    throw new RangeError(`minutesLeft must be a whole number >= 0, got ${minutesLeft}`);
+    throw new RangeError(`minutesLeft must be a number >= 0, got ${minutesLeftExact}`);
   }
   if (lang === 'en') {
     if (minutesLeft === 0) return [word<EnglishWord>('that_is_less_than_one_minute'), word<EnglishWord>('of_calling')];
