@@ -1,6 +1,6 @@
 // Rate deck import against a real Postgres: validation (all or nothing, with the line number), idempotent
 // re-import, the store's atomic swap, and a 50,000-row deck.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isSoldeError } from '../src/errors';
 import { importDeck, importDeckIfEmpty, TariffStore, parseDeck } from '../rating/tariffs';
 import { syntheticDeckCsv, syntheticPrefixes } from '../rating/tariffs/synthetic-deck';
@@ -121,6 +121,21 @@ describe('deck import', () => {
     expect(first.lookup('212612345678')?.perMinuteMicros).toBe(390_000n);
     expect(held.lookup('212612345678')?.perMinuteMicros).toBe(450_000n);
     expect(await store.reload()).toBe(first);
+  });
+
+  it('a watching store reloads when another instance imports a deck', async () => {
+    const store = new TariffStore(db.pool);
+    const before = await store.load();
+    const errors: Error[] = [];
+    const watch = await store.watch((error) => errors.push(error));
+    try {
+      await importDeck(db.pool, deck(GOOD, '2126,MA,Morocco mobile,0.41,0,60,60,0'));
+      await vi.waitFor(() => expect(store.current()).not.toBe(before), { timeout: 5_000, interval: 20 });
+      expect(store.current().lookup('212612345678')?.perMinuteMicros).toBe(410_000n);
+      expect(errors).toEqual([]);
+    } finally {
+      await watch.stop();
+    }
   });
 
   it('importDeckIfEmpty leaves a present deck alone', async () => {

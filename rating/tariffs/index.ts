@@ -2,6 +2,7 @@
 // pricing functions. See README.md beside this file for the CSV format and the billing rules.
 export { TariffIndex } from './tariff-index';
 export { TariffStore } from './store';
+export type { DeckWatch } from './watch';
 export { cost, maxDuration, firstGrant, nextGrant, grantMicros, billedSeconds, MAX_CALL_SECONDS, type Grant } from './cost';
 export { importDeck, importDeckIfEmpty, DECK_CHANNEL, type ImportOptions, type ImportResult, type ImportIfEmptyResult } from './import';
 export { listCountryRates, resolveCountry, countryName } from './country-rates';

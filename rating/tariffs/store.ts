@@ -5,6 +5,7 @@ import type { Pool } from '../db/pool';
 import { parseMicros } from '../money';
 import { EMPTY_DECK_VERSION } from './deck-hash';
 import { TariffIndex } from './tariff-index';
+import { watchDeck, type DeckWatch } from './watch';
 
 interface TariffRow {
   content_hash: string;
@@ -44,6 +45,14 @@ export class TariffStore {
       this.pending = undefined;
     });
     return this.pending;
+  }
+
+  /**
+   * Reloads whenever any instance imports a deck (Postgres LISTEN on the import's NOTIFY). Holds one pool
+   * connection until stop(). Errors of a reload or of the connection go to onError; the index in force stays.
+   */
+  watch(onError: (error: Error) => void): Promise<DeckWatch> {
+    return watchDeck(this.pool, () => this.reload(), onError);
   }
 
   private async read(): Promise<TariffIndex> {
