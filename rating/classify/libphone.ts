@@ -1,12 +1,20 @@
-// The one place that asks libphonenumber-js (max metadata) about a number. Input is always clean E.164
-// digits (country code first) from normalize.ts, so it is parsed exactly once and without a default country.
+// The one place that asks libphonenumber-js (max metadata) about a number, fast-lookup.ts first. Input is
+// always clean E.164 digits (country code first) from normalize.ts: parsed once, without a default country.
 import { parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/max';
+import { fastLookup } from './fast-lookup';
 
 export type Lookup =
   | { readonly valid: true; readonly e164: string; readonly country: string | null; readonly numberType: string }
   | { readonly valid: false; readonly rule: string };
 
 export function lookupE164(digits: string): Lookup {
+  const fast = fastLookup(digits);
+  if (fast !== undefined) return { valid: true, ...fast };
+  return slowLookupE164(digits);
+}
+
+/** libphonenumber itself: every number fastLookup leaves undecided, and the reference it is tested against. */
+export function slowLookupE164(digits: string): Lookup {
   const e164 = `+${digits}`;
   const parsed = parsePhoneNumberFromString(e164);
   // getType() is undefined exactly when the number matches no type of its country's plan: not valid.
