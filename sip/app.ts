@@ -1,0 +1,109 @@
+import { CallSlots } from './concurrency';
+import type { SipConfig, SipDeps } from './deps';
+import { buildPipeline, type PipelineState } from './pipeline/steps';
+import type { CallSession } from './session/call-session';
+import type { SessionServices } from './session/services';
+import { loadPbxSources, PbxSourceIndex } from './trust/pbx-sources';
+
+// Solde's SIP application: the INVITE pipeline on a drachtio-srf instance, the live calls, and a graceful
+// stop. src/main.ts builds the deps, calls startSip(), and calls stop() on SIGTERM.
+
+export interface SipApp {
+  /** Re-reads pbx_sources (new PBXs are trusted without a restart). */
+  reloadPbxSources(): Promise<number>;
+  /** Calls in progress. */
+  readonly liveCalls: number;
+  /** The session of a call by its key (Call-ID;from-tag), for tests and diagnostics. */
+  session(key: string): CallSession | undefined;
+  /** Resolves when every call in progress has finished. */
+  idle(): Promise<void>;
+  /**
+   * Drain: new INVITEs get 503 at once; live calls go on until they end, at most `deadlineSeconds`
+   * (default: config.drainDeadlineSeconds), then are ended and settled. Disconnects from drachtio last.
+   */
+  stop(deadlineSeconds?: number): Promise<void>;
+}
+
+const PBX_RELOAD_MS = 30_000;
+
+export async function createSipApp(deps: SipDeps): Promise<SipApp> {
+  const state: PipelineState = { draining: false, pbxSources: await loadPbxSources(deps.pool), live: new Map() };
+  const idleWaiters = new Set<() => void>();
+  const services: SessionServices = {
+    srf: deps.srf, config: deps.config, funds: deps.funds, media: deps.media, announcer: deps.announcer,
+    pool: deps.pool, logger: deps.logger, clock: deps.clock ?? { now: () => Date.now() }, slots: new CallSlots(),
+    forget(session) {
+      state.live.delete(session.key);
+      if (state.live.size === 0) for (const wake of idleWaiters) wake();
+    },
+  };
+  // drachtio-srf accepts an array of middleware; its typings only admit one function.
+  const use = deps.srf.use.bind(deps.srf) as unknown as (method: string, steps: unknown[]) => void;
+  use('invite', buildPipeline(deps, services, state));
+
+  const reloadPbxSources = async () => {
+    state.pbxSources = await loadPbxSources(deps.pool);
+    return state.pbxSources.size;
+  };
+  const reloader = setInterval(() => {
+    reloadPbxSources().catch((error) => deps.logger.warn({ err: error }, 'pbx_sources reload failed; keeping the previous list'));
+  }, PBX_RELOAD_MS);
+  reloader.unref();
+
+  const idle = () => state.live.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => {
+    const wake = () => { idleWaiters.delete(wake); resolve(); };
+    idleWaiters.add(wake);
+  });
+
+  return {
+    reloadPbxSources,
+    get liveCalls() { return state.live.size; },
+    session: (key) => state.live.get(key),
+    idle,
+    async stop(deadlineSeconds = deps.config.drainDeadlineSeconds) {
+      state.draining = true;
+      clearInterval(reloader);
+      deps.logger.info({ liveCalls: state.live.size, deadlineSeconds }, 'draining: no new calls');
+      await drain(state, idle, deadlineSeconds);
+      deps.srf.disconnect();
+    },
+  };
+}
+
+async function drain(state: PipelineState, idle: () => Promise<void>, deadlineSeconds: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => { timer = setTimeout(() => resolve('deadline'), deadlineSeconds * 1000); });
+  const outcome = await Promise.race([idle().then(() => 'idle' as const), deadline]);
+  clearTimeout(timer);
+  if (outcome === 'idle') return;
+  const sessions = [...state.live.values()];
+  await Promise.all(sessions.map((session) => session.end({ reason: 'shutdown', status: 503, phrase: 'Service Unavailable' })));
+}
+
+/** Connects the app to drachtio-server (inbound: srf.connect) or listens for it (outbound: srf.listen). */
+export async function startSip(config: SipConfig, deps: SipDeps): Promise<SipApp> {
+  const app = await createSipApp(deps);
+  const { srf } = deps;
+  const drachtio = config.drachtio;
+  if (drachtio.mode === 'inbound') {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error) => reject(new Error(`cannot reach drachtio-server at ${drachtio.host}:${drachtio.port}: ${error.message}. Is it running, and is DRACHTIO_SECRET right?`));
+      srf.once('error', onError);
+      srf.once('connect', (error: Error | null, hostport: string) => {
+        srf.removeListener('error', onError);
+        if (error) onError(error);
+        else {
+          deps.logger.info({ hostport }, 'connected to drachtio-server');
+          resolve();
+        }
+      });
+      srf.connect({ host: drachtio.host, port: drachtio.port, secret: drachtio.secret });
+    });
+    // Reconnects are drachtio-srf's job; errors after start are logged, never fatal.
+    srf.on('error', (error) => deps.logger.warn({ err: error }, 'drachtio connection error'));
+  } else {
+    await srf.listen({ port: drachtio.listenPort, secret: drachtio.secret });
+    deps.logger.info({ port: drachtio.listenPort }, 'listening for drachtio-server (outbound mode)');
+  }
+  return app;
+}

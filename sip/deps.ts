@@ -1,0 +1,64 @@
+import type Srf from 'drachtio-srf';
+import type { Config } from '../src/config';
+import type { Logger } from '../src/log';
+import type { CallFunds, Classification, Tariff } from '../rating/contracts';
+import type { Micros } from '../rating/money';
+import type { Pool } from '../rating/db/pool';
+import type { MediaControl } from './media/rtpengine';
+
+// What the SIP application is built from. Everything is injected, so tests build it from real Redis,
+// Postgres and rtpengine with a short meter interval, and src/main.ts from the production configuration.
+
+/** The tenant as session control needs it (rating/funds getAccount). */
+export interface AccountInfo {
+  readonly id: string;
+  readonly currency: string;
+  readonly language: 'fr' | 'en';
+  /** Anything but 'active' refuses every call except emergency ones. */
+  readonly status: string;
+  /** Concurrent calls allowed (emergency calls neither count nor are limited); 0 or less = no limit. */
+  readonly maxConcurrentCalls: number;
+}
+
+export interface Accounts {
+  get(accountId: string): Promise<AccountInfo | null>;
+}
+
+export interface Announcement {
+  readonly path: string;
+  readonly durationMs: number;
+}
+
+/** sip/announce's createAnnouncer(): WAV files rtpengine can read, with their duration. */
+export interface Announcer {
+  balance(lang: 'fr' | 'en', availableMicros: Micros, currency: string, minutesLeft?: number): Promise<Announcement>;
+  insufficient(lang: 'fr' | 'en', availableMicros: Micros, currency: string): Promise<Announcement>;
+  lowFunds(lang: 'fr' | 'en', secondsLeft: number): Promise<Announcement>;
+}
+
+export interface TariffLookup {
+  current(): { lookup(ratingKey: string): Tariff | null | undefined };
+}
+
+export type SipConfig = Pick<Config,
+  'meterIntervalSeconds' | 'grantValiditySeconds' | 'trunkUri' | 'drachtio' | 'drainDeadlineSeconds'>;
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export interface SipDeps {
+  readonly srf: Srf;
+  readonly config: SipConfig;
+  readonly classify: (dialled: string) => Classification;
+  readonly tariffs: TariffLookup;
+  readonly funds: CallFunds;
+  readonly accounts: Accounts;
+  readonly announcer: Announcer;
+  readonly media: MediaControl;
+  /** Postgres: PBX sources (tenant identification) and call records. */
+  readonly pool: Pool;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}

@@ -1,0 +1,142 @@
+import type Srf from 'drachtio-srf';
+import { authorizationSeconds } from '../../src/metrics';
+import { maxDuration } from '../../rating/tariffs/cost';
+import type { CallSession } from './call-session';
+import { Meter } from './meter';
+import { sendResponse } from './respond';
+import { trunkTarget } from './trunk-uri';
+
+// The call flows of DESIGN.md "A call", following the recorded drachtio flows (shared/drachtio/flows):
+// free calls go straight to the trunk; paid calls get a 183 with the balance announcement played by
+// rtpengine, then the B2BUA on the same transaction with B's 180 kept from the caller.
+
+/** EMERGENCY, TOLL_FREE, INCLUDED: bridged to the trunk, media not anchored, funds untouched. */
+export async function connectFree(session: CallSession): Promise<void> {
+  session.phase = 'ringing';
+  await bridge(session, {});
+}
+
+export async function connectPaid(session: CallSession): Promise<void> {
+  const { media, announcer } = session.services;
+  const account = session.account!;
+  session.phase = 'announcing';
+  const calleeOffer = await anchorMedia(session);
+  if (calleeOffer === null) return;
+  const earlySdp = await media.answerEarly(session.mediaCall, session.req.body);
+  if (session.isOver) return;
+  await sendEarlyMedia(session, earlySdp);
+  authorizationSeconds.observe({ class: session.classification!.class }, (session.marks.earlyMediaSentMs! - session.receivedAtMs) / 1000);
+  if (session.isOver) return;
+  const available = session.availableToCall();
+  const minutesLeft = Math.floor(maxDuration(session.tariff!, available) / 60);
+  await play(session, () => announcer.balance(account.language, available, account.currency, minutesLeft));
+  if (session.isOver) return;
+  session.phase = 'ringing';
+  await bridge(session, {
+    localSdpB: calleeOffer,
+    localSdpA: (calleeSdp: string) => media.answer(session.mediaCall, calleeSdp),
+    passProvisionalResponses: false,
+  });
+}
+
+/** The caller cannot pay the first grant: say so as early media, then 402. */
+export async function refuseAfterAnnouncement(session: CallSession): Promise<void> {
+  const { media, announcer, funds } = session.services;
+  const account = session.account!;
+  session.phase = 'announcing';
+  if ((await anchorMedia(session)) === null) return;
+  const earlySdp = await media.answerEarly(session.mediaCall, session.req.body);
+  if (session.isOver) return;
+  await sendEarlyMedia(session, earlySdp);
+  const available = session.hold?.availableMicros ?? (await funds.balance(session.accountId)).availableMicros;
+  await play(session, () => announcer.insufficient(account.language, available, account.currency));
+  if (session.isOver) return;
+  await session.refuse('insufficient-funds');
+}
+
+async function anchorMedia(session: CallSession): Promise<string | null> {
+  const offer = await session.services.media.offer(session.mediaCall, session.req.body);
+  session.mediaAnchored = true;
+  return session.isOver ? null : offer;
+}
+
+async function sendEarlyMedia(session: CallSession, sdp: string): Promise<void> {
+  // A Contact on the 183 (RFC 3261 12.1.1; drachtio-server adds none by itself): where the INVITE came in.
+  const receivedOn = (session.req as { receivedOn?: string }).receivedOn;
+  const contact = `<sip:${receivedOn ?? hostOf(session.req.uri)}>`;
+  await sendResponse(session.res, 183, 'Session Progress', { headers: { Contact: contact }, body: sdp });
+  session.marks.earlyMediaSentMs = session.now();
+}
+
+/** Plays an announcement and waits for its end; an announcement that cannot be made is skipped. */
+async function play(session: CallSession, make: () => Promise<{ path: string; durationMs: number }>): Promise<void> {
+  let durationMs: number;
+  try {
+    const announcement = await make();
+    if (session.isOver) return;
+    durationMs = await session.services.media.play(session.mediaCall, announcement.path);
+  } catch (error) {
+    session.log.warn({ err: error }, 'announcement skipped');
+    return;
+  }
+  await session.timers.sleep(durationMs);
+}
+
+async function bridge(session: CallSession, options: Partial<Srf.CreateB2BUAOptions>): Promise<void> {
+  const { srf, config } = session.services;
+  const classification = session.classification!;
+  const target = trunkTarget(config.trunkUri, classification.e164 ?? classification.dialled.replace(/[^0-9+*#]/g, ''));
+  const callbacks = {
+    // drachtio-srf calls cbRequest as (err, req), whatever its typings say.
+    cbRequest: ((error: unknown, request: Srf.SrfRequest) => {
+      if (error || !request) return;
+      session.bLegSent(request);
+      if (!session.isPaid) authorizationSeconds.observe({ class: classification.class }, (session.marks.bInviteSentMs! - session.receivedAtMs) / 1000);
+    }) as unknown as (req: Srf.SrfRequest) => void,
+  };
+  let dialogs: { uas: Srf.Dialog; uac: Srf.Dialog };
+  try {
+    dialogs = await srf.createB2BUA(session.req, session.res, target, options, callbacks);
+  } catch (error) {
+    await session.bLegFailed(error);
+    return;
+  }
+  if (session.phase === 'ended') {
+    // Finished while B answered (shutdown deadline): nothing may stay up.
+    dialogs.uas.destroy();
+    dialogs.uac.destroy();
+    return;
+  }
+  session.answered(dialogs.uas, dialogs.uac);
+  if (session.isPaid) startMeter(session);
+}
+
+function startMeter(session: CallSession): void {
+  const { config, funds } = session.services;
+  const answeredAtMs = session.answeredAtMs!;
+  session.meter = new Meter({
+    funds, tariff: session.tariff!, accountId: session.accountId, callKey: session.key,
+    intervalSeconds: config.meterIntervalSeconds, validitySeconds: config.grantValiditySeconds,
+    elapsedSeconds: () => (session.now() - answeredAtMs) / 1000,
+    after: (delayMs, action) => session.timers.after(delayMs, action),
+    onLowFunds: (secondsLeft) => void warnLowFunds(session, secondsLeft),
+    onPaidTimeOver: (reason) => void session.end({ reason, status: 200 }),
+    onError: (error) => session.log.warn({ err: error }, 'funds update failed'),
+  }, session.grant!.amountMicros);
+  session.meter.start();
+}
+
+async function warnLowFunds(session: CallSession, secondsLeft: number): Promise<void> {
+  try {
+    const warning = await session.services.announcer.lowFunds(session.account!.language, secondsLeft);
+    if (session.phase !== 'answered') return;
+    await session.services.media.play(session.mediaCall, warning.path);
+    session.log.info({ secondsLeft }, 'low-funds warning played');
+  } catch (error) {
+    session.log.warn({ err: error }, 'low-funds warning not played');
+  }
+}
+
+function hostOf(uri: string): string {
+  return /^sips?:(?:[^@]*@)?([^;>?]+)/.exec(uri)?.[1] ?? '127.0.0.1';
+}

@@ -1,0 +1,128 @@
+// A whole Solde SIP application for tests and benchmarks, on real Postgres (own database), real Redis
+// (own key prefix) and a real rtpengine, driven through the test-side drachtio-server emulator
+// (test/support/drachtio). Not used by the server.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Srf from 'drachtio-srf';
+import type { Tariff } from '../../rating/contracts';
+import type { Micros } from '../../rating/money';
+import { createClassifier } from '../../rating/classify/index';
+import { TariffIndex } from '../../rating/tariffs/tariff-index';
+import { createTestFunds, fundAccount } from '../../rating/funds/harness';
+import type { FundsService } from '../../rating/funds/index';
+import { createLogger } from '../../src/log';
+import { createTestDatabase, type TestDatabase } from '../../test/support/pg';
+import { createTestRedis, type TestRedis } from '../../test/support/redis';
+import { startRtpengine, type TestRtpengine } from '../../test/support/rtpengine';
+import { startDrachtioServer, type DrachtioServer } from '../../test/support/drachtio/index';
+import { createAnnouncer } from '../announce/index';
+import { startSip, type SipApp } from '../app';
+import type { Accounts, Announcer, SipConfig } from '../deps';
+import { createRtpengineMedia, type MediaControl } from '../media/rtpengine';
+import { addPbxSource } from '../trust/pbx-sources';
+
+export const PBX = { address: '127.0.0.1', port: 5090 } as const;
+const SECRET = 'cymru';
+
+export interface TestbedOptions {
+  readonly meterIntervalSeconds?: number;
+  readonly tariffs?: readonly Tariff[];
+  /** 'short': a 300 ms tone for every announcement (fast tests); 'real': sip/announce's assembled prompts. */
+  readonly announcer?: 'short' | 'real';
+  readonly drainDeadlineSeconds?: number;
+}
+
+export interface Testbed {
+  readonly server: DrachtioServer;
+  readonly app: SipApp;
+  readonly srf: Srf;
+  readonly db: TestDatabase;
+  readonly funds: FundsService;
+  readonly media: MediaControl;
+  readonly rtpengine: TestRtpengine;
+  readonly announcer: Announcer;
+  /** Every announcement Solde asked for, in order: which message and with what arguments. */
+  readonly announced: Array<{ readonly kind: keyof Announcer; readonly args: readonly unknown[] }>;
+  /** An active account, funded, whose PBX is 127.0.0.1/32 unless another source is given. */
+  account(id: string, options?: { balanceMicros?: Micros; maxConcurrentCalls?: number; source?: string; language?: 'fr' | 'en' }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** 1/1 increments at 60 EUR/min (1 EUR a second), no connect fee: easy arithmetic in tests. */
+export const TEST_TARIFFS: readonly Tariff[] = [
+  { prefix: '212', country: 'MA', destination: 'Morocco', perMinuteMicros: 60_000_000n, connectFeeMicros: 0n,
+    initialIncrementSeconds: 1, subsequentIncrementSeconds: 1, minimumChargeMicros: 0n },
+  { prefix: '1', country: 'US', destination: 'United States', perMinuteMicros: 600_000n, connectFeeMicros: 100_000n,
+    initialIncrementSeconds: 60, subsequentIncrementSeconds: 60, minimumChargeMicros: 0n },
+];
+
+export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
+  const db = await createTestDatabase();
+  const redis: TestRedis = await createTestRedis();
+  const rtpengine = await startRtpengine();
+  const server = await startDrachtioServer({ secret: SECRET });
+  const { funds } = createTestFunds(db.pool, redis.redis, redis.prefix);
+  const media = createRtpengineMedia({ host: rtpengine.host, port: rtpengine.ngPort, timeoutMs: 1000 });
+  const workDir = mkdtempSync(join(tmpdir(), 'solde-sip-'));
+  const announced: Testbed['announced'] = [];
+  const announcer = recording(options.announcer === 'real' ? createAnnouncer({ outputDir: join(workDir, 'announcements') }) : shortToneAnnouncer(workDir), announced);
+  const logger = createLogger(process.env.SOLDE_TEST_LOG_LEVEL ?? 'silent');
+  const config: SipConfig = {
+    meterIntervalSeconds: options.meterIntervalSeconds ?? 60,
+    grantValiditySeconds: 180,
+    trunkUri: 'sip:127.0.0.1:5070',
+    drachtio: { mode: 'inbound', host: server.host, port: server.port, secret: SECRET },
+    drainDeadlineSeconds: options.drainDeadlineSeconds ?? 5,
+  };
+  const index = TariffIndex.build(options.tariffs ?? TEST_TARIFFS);
+  const accounts: Accounts = { get: async (id) => (await funds.getAccount(id)) ?? null };
+  const srf = new Srf();
+  const app = await startSip(config, {
+    srf, config, classify: createClassifier({ includedCountries: ['DE', 'BE', 'ES', 'IT', 'NL', 'PT', 'AT', 'CH', 'GB', 'IE', 'LU', 'PL'] }),
+    tariffs: { current: () => index }, funds, accounts, announcer, media, pool: db.pool, logger,
+  });
+  await server.waitForApp();
+  return {
+    server, app, srf, db, funds, media, rtpengine, announcer, announced,
+    async account(id, opts = {}) {
+      await funds.createAccount({ id, name: id, language: opts.language ?? 'en', maxConcurrentCalls: opts.maxConcurrentCalls ?? 10 });
+      const balance = opts.balanceMicros ?? 0n;
+      if (balance > 0n) await fundAccount(funds, id, balance, `fund-${id}`);
+      await addPbxSource(db.pool, id, opts.source ?? '127.0.0.1/32');
+      await app.reloadPbxSources();
+    },
+    async close() {
+      await app.stop(0).catch(() => undefined);
+      await funds.flush().catch(() => undefined);
+      await server.close();
+      media.close();
+      await rtpengine.stop();
+      await redis.cleanup();
+      await db.drop();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A stand-in announcer: every message is the same 300 ms tone at 22.05 kHz (the shape rtpengine plays well). */
+export function shortToneAnnouncer(workDir: string, durationMs = 300): Announcer {
+  mkdirSync(workDir, { recursive: true });
+  const path = join(workDir, `tone-${durationMs}.wav`);
+  execFileSync('sox', ['-n', '-r', '22050', '-b', '16', '-c', '1', path, 'synth', String(durationMs / 1000), 'sine', '440']);
+  const announcement = { path, durationMs };
+  return {
+    balance: async () => announcement,
+    insufficient: async () => announcement,
+    lowFunds: async () => announcement,
+  };
+}
+
+function recording(announcer: Announcer, log: Testbed['announced']): Announcer {
+  return {
+    balance: (...args) => { log.push({ kind: 'balance', args }); return announcer.balance(...args); },
+    insufficient: (...args) => { log.push({ kind: 'insufficient', args }); return announcer.insufficient(...args); },
+    lowFunds: (...args) => { log.push({ kind: 'lowFunds', args }); return announcer.lowFunds(...args); },
+  };
+}
