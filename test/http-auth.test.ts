@@ -1,33 +1,22 @@
 // Authentication, roles' public surface and the bad-key rate limit, against real Postgres and Redis.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from './support/pg';
-import { createTestRedis, type TestRedis } from './support/redis';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/log';
-import { createHttpServer } from '../src/http/server';
-import { ApiKeyStore } from '../src/http/auth/api-keys';
+import { createHarness, type Harness } from './http-harness';
+import type { ApiKeyStore } from '../src/http/auth/api-keys';
 
-let db: TestDatabase;
-let redis: TestRedis;
+let harness: Harness;
 let app: FastifyInstance;
 let keys: ApiKeyStore;
-const logLines: string[] = [];
+let db: Harness['db'];
+let logLines: string[];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = await createTestRedis();
-  const logger = createLogger('debug', { write: (line: string) => { logLines.push(line); } });
-  app = await createHttpServer({
-    config: loadConfig({}), pool: db.pool, redis: redis.redis, logger, authFailures: { maxFailures: 3, windowSeconds: 60 },
-  });
-  keys = new ApiKeyStore(db.pool);
+  harness = await createHarness({ maxFailures: 3 });
+  ({ app, keys, db, logLines } = harness);
 });
 
 afterAll(async () => {
-  await app?.close();
-  await redis?.cleanup();
-  await db?.drop();
+  await harness?.close();
 });
 
 function me(headers: Record<string, string>, ip = '10.0.0.1') {

@@ -3,7 +3,9 @@
 // into src/main.ts.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { Classification } from '../../rating/contracts';
 import type { Pool } from '../../rating/db/pool';
+import type { TariffStore } from '../../rating/tariffs';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { ApiKeyStore } from './auth/api-keys';
@@ -11,15 +13,27 @@ import { installAuthentication } from './auth/authenticate';
 import { FailureLimiter } from './auth/failure-limiter';
 import { ERROR_BODY_SCHEMA, installErrorHandlers } from './error-body';
 import { openApiRoute, registerOpenApi } from './openapi';
+import { installValidation } from './validation';
 import { opsRoutes } from './routes/ops';
 import { portalRoutes } from './routes/portal';
 import { meRoutes } from './routes/me';
+import { ratesRoutes } from './routes/rates';
+import { operatorRoutes } from './routes/operator';
+import { accountRoutes } from './routes/account';
+import { historyRoutes, REVERSAL_RESULT_SCHEMA } from './routes/history';
+import { ENTRY_SCHEMA } from './entry-json';
+import type { FundsPort } from './funds-port';
 
 export interface HttpDeps {
   readonly config: Config;
   readonly pool: Pool;
   readonly redis: Redis;
   readonly logger: Logger;
+  /** Loaded (load() completed) before the server is created. */
+  readonly tariffs: TariffStore;
+  readonly classify: (dialled: string) => Classification;
+  /** The funds engine (rating/funds FundsService). */
+  readonly funds: FundsPort;
   /** Bad-key rate limit; defaults suit production (10 failures per address per 5 minutes). */
   readonly authFailures?: { maxFailures: number; windowSeconds: number };
 }
@@ -34,7 +48,6 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     // Behind a reverse proxy, set SOLDE_HTTP_HOST to the internal address; client addresses for the bad-key
     // rate limit then come from the socket, which is what a single-host deployment wants.
     trustProxy: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   const keys = new ApiKeyStore(deps.pool);
   const limiter = new FailureLimiter({
@@ -42,7 +55,10 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     windowSeconds: deps.authFailures?.windowSeconds ?? 300,
     maxClients: 100_000,
   });
+  installValidation(app);
   app.addSchema(ERROR_BODY_SCHEMA);
+  app.addSchema(ENTRY_SCHEMA);
+  app.addSchema(REVERSAL_RESULT_SCHEMA);
   await registerOpenApi(app);
   installErrorHandlers(app);
   installAuthentication(app, keys, limiter);
@@ -50,6 +66,11 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   await app.register(opsRoutes({ pool: deps.pool, redis: deps.redis }));
   await app.register(portalRoutes);
   await app.register(meRoutes, { prefix: '/api/v1' });
+  const amounts = { topupAmountsMicros: deps.config.topupAmountsMicros, rechargeThresholdsMicros: deps.config.rechargeThresholdsMicros };
+  await app.register(operatorRoutes({ pool: deps.pool, keys, tariffs: deps.tariffs, funds: deps.funds, amounts }), { prefix: '/api/v1' });
+  await app.register(accountRoutes({ pool: deps.pool, funds: deps.funds, amounts }), { prefix: '/api/v1' });
+  await app.register(historyRoutes({ pool: deps.pool, funds: deps.funds }), { prefix: '/api/v1' });
+  await app.register(ratesRoutes({ tariffs: deps.tariffs, classify: deps.classify, currency: deps.config.currency }), { prefix: '/api/v1' });
   return app;
 }
 

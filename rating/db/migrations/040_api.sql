@@ -8,7 +8,7 @@ CREATE TABLE api_keys (
   -- First characters of the key ("sk_live_AbC1"), so a person can tell their keys apart; not secret.
   key_hint    text NOT NULL,
   role        text NOT NULL CHECK (role IN ('account-admin', 'support', 'operator')),
-  account_id  text,
+  account_id  text REFERENCES accounts (id),
   label       text NOT NULL CHECK (length(label) BETWEEN 1 AND 200),
   created_at  timestamptz NOT NULL DEFAULT now(),
   revoked_at  timestamptz,

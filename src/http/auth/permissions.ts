@@ -8,6 +8,7 @@ export const PERMISSIONS = [
   'funds:read', // balance, auto-recharge settings, transaction history, call records
   'funds:write', // add funds, change auto-recharge
   'funds:reverse', // reverse a top-up (support)
+  'cards:write', // put a card on file (processor token only) (account-admin, operator)
   'tenants:manage', // create and list accounts, issue API keys (operator)
   'tenants:list', // list accounts (support and operator)
   'rates:read', // rates of a country or a number
@@ -16,9 +17,9 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  'account-admin': ['account:read', 'funds:read', 'funds:write', 'rates:read'],
+  'account-admin': ['account:read', 'funds:read', 'funds:write', 'cards:write', 'rates:read'],
   support: ['account:read', 'funds:read', 'funds:reverse', 'tenants:list', 'rates:read'],
-  operator: ['account:read', 'tenants:manage', 'tenants:list', 'rates:read', 'rates:import'],
+  operator: ['account:read', 'cards:write', 'tenants:manage', 'tenants:list', 'rates:read', 'rates:import'],
 };
 
 export function roleMay(role: Role, permission: Permission): boolean {
