@@ -4,19 +4,8 @@
 import { Bench } from 'tinybench';
 import { pathToFileURL } from 'node:url';
 import { classify } from '../rating/classify/index';
+import { seededRandom } from './classify-seeded-random';
 import { rawParseAndType } from './raw-libphonenumber';
-
-/** Seeded generator (mulberry32): the same mix on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** [weight out of 100, template]: each 'x' becomes a random digit. Weights follow a business PBX's traffic. */
 const TEMPLATES: readonly [number, readonly string[]][] = [
@@ -36,7 +25,7 @@ const TEMPLATES: readonly [number, readonly string[]][] = [
 
 export function dialledMix(count: number, seed = 20261125): string[] {
   if (!Number.isInteger(count) || count <= 0 || count > 100_000) throw new RangeError('count must be 1..100000');
-  const next = random(seed);
+  const next = seededRandom(seed);
   const totalWeight = TEMPLATES.reduce((sum, [weight]) => sum + weight, 0);
   const mix: string[] = [];
   for (let i = 0; i < count; i++) {

@@ -3,20 +3,9 @@
 import examples from 'libphonenumber-js/examples.mobile.json';
 import { getCountries, getCountryCallingCode, type CountryCode } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../bench/classify-seeded-random';
 import { fastLookup } from '../rating/classify/fast-lookup';
 import { slowLookupE164 } from '../rating/classify/libphone';
-
-/** Seeded (mulberry32), so a failing number is reproducible. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomDigits(next: () => number, count: number): string {
   let digits = '';
@@ -26,7 +15,7 @@ function randomDigits(next: () => number, count: number): string {
 
 /** E.164 digit strings: every country's example mobile with its tail varied, and random numbers per code. */
 function candidates(seed: number): string[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const result: string[] = [];
   for (const country of getCountries()) {
     const callingCode = getCountryCallingCode(country);

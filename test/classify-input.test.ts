@@ -1,6 +1,7 @@
 // What a PBX user can type: the same number written every way it is written in France and abroad gives the
 // same classification; garbage gives INVALID with a reason and never an exception.
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../bench/classify-seeded-random';
 import { classify } from '../rating/classify/index';
 import { CALL_CLASSES, type Classification } from '../rating/contracts';
 
@@ -59,22 +60,11 @@ describe('bad input', () => {
 });
 
 describe('random input never throws', () => {
-  // A seeded generator (mulberry32) so that a failure is reproducible from the printed seed.
-  function random(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   const alphabet = '0123456789+0000333 .-()/#*a\u0000\u00a0é';
 
   it('gives a well-formed classification for 5000 random strings', () => {
     const seed = 20261125;
-    const next = random(seed);
+    const next = seededRandom(seed);
     const seen = new Set<string>();
     for (let i = 0; i < 5000; i++) {
       const length = Math.floor(next() * 24);
