@@ -53,6 +53,7 @@ export async function loadPromptSet(promptsDir: string, voice: string, lang: Lan
   if (problems.length > 0) {
     throw new PromptSetError(
       `prompt set ${voice}/${lang} is not usable:\n  - ${problems.slice(0, 20).join('\n  - ')}\n` +
+      (problems.length > 20 ? `  (and ${problems.length - 20} more)\n` : '') +
       `Regenerate it (node --import tsx scripts/gen-prompts.ts) or record the missing names.`,
     );
   }

@@ -15,6 +15,7 @@ const MODULES: Record<string, () => Promise<{ commands: Record<string, Command> 
   classify: () => import('./classify-commands'),
   tariffs: () => import('./tariff-commands'),
   accounts: () => import('./account-commands'),
+  announcements: () => import('../../sip/announce/cli'),
 };
 
 const HELP = `usage: solde <command> [arguments] [--json]
@@ -32,6 +33,10 @@ accounts:
   auto-recharge <account> ...  show or change auto-recharge
   ledger <account>             ledger entries, newest first
   reconcile                    compare Redis with Postgres and repair
+announcements:
+  announce balance <fr|en> <amount> [currency] [--minutes N]   what a caller hears; writes the WAV
+  announce insufficient|low-funds ...                           the other messages (see: solde announce)
+  prompts-check [voice]        check a prompt set (after adding studio recordings)
 `;
 
 export async function main(argv: string[], io: CliIO = consoleIO): Promise<number> {
