@@ -146,6 +146,15 @@ describe('refusals', () => {
     expect(wavFiles(outputDir)).toEqual([]);
   });
 
+  it('says which folder it cannot write to, and recovers once it can', async () => {
+    const blocker = join(scratch, 'not-a-folder');
+    writeFileSync(blocker, 'a file where the folder should be');
+    const announcer = createAnnouncer({ outputDir: join(blocker, 'announcements') });
+    await expect(announcer.lowFunds('en', 5)).rejects.toThrow(/cannot write announcements to .*not-a-folder.*SOLDE_ANNOUNCEMENTS_DIR/);
+    rmSync(blocker);
+    expect(existsSync((await announcer.lowFunds('en', 5)).path)).toBe(true);
+  });
+
   it('names every missing or unusable prompt of a voice, and tells how to fix it', async () => {
     const promptsDir = join(scratch, 'prompts-broken');
     cpSync(join(DEFAULT_PROMPTS_DIR, 'espeak', 'fr'), join(promptsDir, 'studio', 'fr'), { recursive: true });

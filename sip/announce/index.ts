@@ -65,13 +65,18 @@ export function createAnnouncer(opts: AnnouncerOptions): Announcer {
   }
 
   async function produce(message: Message, key: string): Promise<Announcement> {
-    ready ??= prepareOutputDir(outputDir).catch((error: unknown) => { ready = undefined; throw error; });
+    ready ??= prepareOutputDir(outputDir).catch((error: unknown) => { ready = undefined; throw unwritable(error); });
     const [prompts] = await Promise.all([promptSet(message.lang), ready]);
     const { wav, durationMs } = assembleMessage(message, prompts);
     const keyHash = createHash('sha1').update(key).digest('hex').slice(0, 16);
     const path = join(outputDir, announcementFileName(voice, message.lang, keyHash));
-    await writeAtomically(path, wav);
-    return { path, durationMs };
+    await writeAtomically(path, wav).catch((error: unknown) => { throw unwritable(error); });
+    return Object.freeze({ path, durationMs });
+  }
+
+  function unwritable(error: unknown): Error {
+    return new Error(`cannot write announcements to ${outputDir} (${(error as Error).message}); ` +
+      'check SOLDE_ANNOUNCEMENTS_DIR: a folder Solde can write and rtpengine can read', { cause: error });
   }
 
   async function announce(message: Message): Promise<Announcement> {
