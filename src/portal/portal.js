@@ -1,0 +1,381 @@
+// The account page: sign in with a key, then Balance (add funds), Auto-recharge, International rates and
+// History, all through the JSON API. Every failure is shown as a sentence (i18n.js), never as a code.
+import { api, ApiError, saveKey, savedKey } from './api.js';
+import { errorText, LANGUAGES, t, translatePage } from './i18n.js';
+import { countryName, formatDate, formatDuration, formatMicros, formatRate } from './format.js';
+
+const LANGUAGE_STORAGE = 'solde.language';
+const HISTORY_PAGE = 20;
+
+const state = {
+  language: initialLanguage(),
+  me: null,
+  account: null,
+  balance: null,
+  recharge: null,
+  history: { entries: [], nextCursor: null },
+  countryRates: null,
+  numberRate: null,
+  topupRequestId: null,
+};
+
+const $ = (id) => document.getElementById(id);
+
+function initialLanguage() {
+  const saved = localStorage.getItem(LANGUAGE_STORAGE);
+  if (LANGUAGES.includes(saved)) return saved;
+  return navigator.language?.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+}
+
+function show(element, visible) {
+  element.hidden = !visible;
+}
+
+function showError(element, error) {
+  const code = error instanceof ApiError ? error.code : 'OTHER';
+  element.textContent = errorText(state.language, code);
+  element.dataset.code = code;
+  show(element, true);
+}
+
+function money(microsText, options) {
+  return formatMicros(microsText, state.account?.currency ?? 'EUR', state.language, options);
+}
+
+// ---- language -------------------------------------------------------------------------------------
+
+function setLanguage(language) {
+  state.language = language;
+  localStorage.setItem(LANGUAGE_STORAGE, language);
+  translatePage(language);
+  for (const button of document.querySelectorAll('[data-lang]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.lang === language));
+  }
+  if (state.account) renderAll();
+}
+
+// ---- sign in --------------------------------------------------------------------------------------
+
+async function signIn(event) {
+  event.preventDefault();
+  const key = $('api-key').value.trim();
+  show($('login-error'), false);
+  if (!key) return;
+  saveKey(key);
+  try {
+    await enter();
+  } catch (error) {
+    saveKey(null);
+    showError($('login-error'), error);
+  }
+}
+
+function signOut() {
+  saveKey(null);
+  location.reload();
+}
+
+async function enter() {
+  state.me = await api('GET', '/me');
+  const accountId = state.me.account_id ?? new URLSearchParams(location.search).get('account');
+  if (!accountId) throw new ApiError('FORBIDDEN', 'no account', 403);
+  await loadAccount(accountId);
+  $('api-key').value = '';
+  show($('login-view'), false);
+  show($('app-view'), true);
+  show($('logout'), true);
+}
+
+async function loadAccount(accountId) {
+  state.account = await api('GET', `/accounts/${encodeURIComponent(accountId)}`);
+  if (!localStorage.getItem(LANGUAGE_STORAGE)) setLanguage(state.account.language);
+  const [balance, recharge, countries] = await Promise.all([
+    api('GET', `/accounts/${encodeURIComponent(accountId)}/balance`),
+    api('GET', `/accounts/${encodeURIComponent(accountId)}/auto-recharge`),
+    api('GET', '/rates/countries'),
+  ]);
+  state.balance = balance;
+  state.recharge = recharge;
+  state.countries = countries.countries;
+  await loadHistory(true);
+  renderAll();
+}
+
+function accountPath(suffix) {
+  return `/accounts/${encodeURIComponent(state.account.id)}${suffix}`;
+}
+
+function mayWrite() {
+  return state.me?.role === 'account-admin';
+}
+
+// ---- rendering ------------------------------------------------------------------------------------
+
+function renderAll() {
+  $('account-name').textContent = state.account.name;
+  renderBalance();
+  renderTopupChoices();
+  renderRecharge();
+  renderCountries();
+  renderCountryRates();
+  renderNumberRate();
+  renderHistory();
+}
+
+function renderBalance() {
+  $('available').textContent = money(state.balance.available_micros);
+  $('balance-amount').textContent = money(state.balance.balance_micros);
+  $('held').textContent = money(state.balance.held_micros);
+  $('available').classList.toggle('low', BigInt(state.balance.available_micros) <= 0n);
+  show($('open-topup'), mayWrite());
+}
+
+function renderTopupChoices() {
+  const fieldset = $('topup-amounts');
+  const checked = fieldset.querySelector('input:checked')?.value;
+  fieldset.querySelectorAll('label').forEach((label) => label.remove());
+  for (const option of state.account.topup_amounts) {
+    const label = document.createElement('label');
+    label.className = 'choice';
+    const input = document.createElement('input');
+    input.type = 'radio';
+    input.name = 'topup-amount';
+    input.value = option.amount_micros;
+    input.checked = option.amount_micros === checked;
+    label.append(input, ` ${money(option.amount_micros, { decimals: 0, maxDecimals: 2 })}`);
+    fieldset.append(label);
+  }
+  const card = state.account.card;
+  const brand = card ? card.brand.charAt(0).toUpperCase() + card.brand.slice(1) : '';
+  $('card-on-file').textContent = card ? t(state.language, 'topup.card', { brand, last4: card.last4 }) : t(state.language, 'topup.noCard');
+}
+
+function fillSelect(select, options, selected) {
+  select.replaceChildren(...options.map(({ value, text }) => {
+    const option = document.createElement('option');
+    option.value = value;
+    option.textContent = text;
+    option.selected = value === selected;
+    return option;
+  }));
+}
+
+function renderRecharge() {
+  const recharge = state.recharge;
+  $('recharge-enabled').checked = recharge.enabled;
+  const amountOptions = (list) => list.map((o) => ({ value: o.amount_micros, text: money(o.amount_micros, { decimals: 0, maxDecimals: 2 }) }));
+  fillSelect($('recharge-threshold'), amountOptions(state.account.recharge_thresholds), recharge.threshold_micros);
+  fillSelect($('recharge-amount'), amountOptions(state.account.topup_amounts), recharge.amount_micros);
+  const stopped = recharge.stopped_reason;
+  $('recharge-stopped').textContent = stopped ? t(state.language, 'settings.stopped', { reason: stopped }) : '';
+  show($('recharge-stopped'), Boolean(stopped));
+  for (const element of $('recharge-form').elements) element.disabled = !mayWrite();
+}
+
+function renderCountries() {
+  const select = $('rates-country');
+  const selected = select.value;
+  const options = state.countries
+    .map((iso) => ({ value: iso, text: countryName(iso, state.language) }))
+    .sort((a, b) => a.text.localeCompare(b.text, state.language));
+  fillSelect(select, [{ value: '', text: t(state.language, 'rates.pick') }, ...options], selected);
+}
+
+function renderCountryRates() {
+  const table = $('rates-table');
+  const body = table.querySelector('tbody');
+  body.replaceChildren();
+  if (!state.countryRates) return show(table, false);
+  for (const rate of state.countryRates.rates) {
+    const row = body.insertRow();
+    row.insertCell().textContent = rate.destination;
+    row.insertCell().textContent = t(state.language, `kind.${rate.kind}`);
+    row.insertCell().textContent = `+${rate.prefix}`;
+    cellNum(row, formatRate(rate.per_minute_micros, state.countryRates.currency, state.language));
+    cellNum(row, formatRate(rate.connect_fee_micros, state.countryRates.currency, state.language));
+    row.insertCell().textContent = `${rate.initial_increment_seconds}/${rate.subsequent_increment_seconds}`;
+  }
+  show(table, state.countryRates.rates.length > 0);
+}
+
+function cellNum(row, text) {
+  const cell = row.insertCell();
+  cell.className = 'num';
+  cell.textContent = text;
+}
+
+function renderNumberRate() {
+  const result = $('number-result');
+  const rated = state.numberRate;
+  if (!rated) return show(result, false);
+  const number = rated.e164 ?? rated.number;
+  const messages = { EMERGENCY: 'rates.emergency', TOLL_FREE: 'rates.tollFree', INCLUDED: 'rates.free', INVALID: 'rates.invalid' };
+  let text;
+  if (messages[rated.class]) text = t(state.language, messages[rated.class], { number });
+  else if (!rated.rate) text = t(state.language, 'rates.unpriced', { number });
+  else {
+    text = t(state.language, 'rates.priced', {
+      number, destination: rated.rate.destination, price: formatRate(rated.rate.per_minute_micros, rated.currency, state.language),
+    });
+  }
+  result.textContent = text;
+  show(result, true);
+}
+
+function historyDetail(entry) {
+  if (entry.call) {
+    return t(state.language, 'history.call', {
+      destination: entry.call.destination ?? entry.call.number ?? '—',
+      duration: entry.call.duration_seconds === null ? '…' : formatDuration(entry.call.duration_seconds),
+    });
+  }
+  if (entry.kind === 'reversal') return t(state.language, 'history.reversedBy', { reason: entry.reason ?? '' });
+  return '';
+}
+
+function renderHistory() {
+  const body = $('history-table').querySelector('tbody');
+  body.replaceChildren();
+  for (const entry of state.history.entries) {
+    const row = body.insertRow();
+    row.dataset.entryId = entry.id;
+    row.insertCell().textContent = formatDate(entry.created_at, state.language);
+    row.insertCell().textContent = t(state.language, `entry.${entry.kind}`);
+    row.insertCell().textContent = historyDetail(entry);
+    const amount = row.insertCell();
+    amount.className = `num ${BigInt(entry.amount_micros) < 0n ? 'debit' : 'credit'}`;
+    amount.textContent = (BigInt(entry.amount_micros) > 0n ? '+' : '') + money(entry.amount_micros, { decimals: 2, maxDecimals: 4, up: true });
+    cellNum(row, money(entry.balance_after_micros));
+  }
+  show($('history-table'), state.history.entries.length > 0);
+  show($('history-empty'), state.history.entries.length === 0);
+  show($('history-more'), state.history.nextCursor !== null);
+}
+
+// ---- actions --------------------------------------------------------------------------------------
+
+async function refreshBalance() {
+  state.balance = await api('GET', accountPath('/balance'));
+  renderBalance();
+}
+
+async function loadHistory(fromStart) {
+  const cursor = fromStart ? null : state.history.nextCursor;
+  const query = new URLSearchParams({ limit: String(HISTORY_PAGE) });
+  if (cursor) query.set('cursor', cursor);
+  const page = await api('GET', accountPath(`/transactions?${query}`));
+  state.history = { entries: fromStart ? page.entries : [...state.history.entries, ...page.entries], nextCursor: page.next_cursor };
+}
+
+function openTopup() {
+  // One request id per attempt to add funds: a retry after a network error reuses it, so the card can
+  // never be charged twice for one click.
+  state.topupRequestId = crypto.randomUUID();
+  show($('topup-error'), false);
+  show($('topup-form'), true);
+  $('topup-amounts').querySelector('input')?.focus();
+}
+
+async function confirmTopup(event) {
+  event.preventDefault();
+  const selected = $('topup-amounts').querySelector('input:checked');
+  if (!selected) return showError($('topup-error'), new ApiError('NOT_PREDEFINED_AMOUNT', '', 400));
+  $('confirm-topup').disabled = true;
+  show($('topup-error'), false);
+  try {
+    await api('POST', accountPath('/topups'), { amount_micros: selected.value, request_id: state.topupRequestId });
+    show($('topup-form'), false);
+    state.topupRequestId = null;
+    notice(t(state.language, 'topup.done', { amount: money(selected.value) }));
+    await Promise.all([refreshBalance(), loadHistory(true)]);
+    renderHistory();
+  } catch (error) {
+    showError($('topup-error'), error);
+  } finally {
+    $('confirm-topup').disabled = false;
+  }
+}
+
+async function saveRecharge(event) {
+  event.preventDefault();
+  show($('recharge-error'), false);
+  show($('recharge-saved'), false);
+  try {
+    state.recharge = await api('PUT', accountPath('/auto-recharge'), {
+      enabled: $('recharge-enabled').checked,
+      threshold_micros: $('recharge-threshold').value,
+      amount_micros: $('recharge-amount').value,
+    });
+    renderRecharge();
+    show($('recharge-saved'), true);
+  } catch (error) {
+    showError($('recharge-error'), error);
+  }
+}
+
+async function pickCountry() {
+  const iso = $('rates-country').value;
+  show($('rates-error'), false);
+  state.countryRates = null;
+  if (iso) {
+    try {
+      state.countryRates = await api('GET', `/rates/countries/${encodeURIComponent(iso)}`);
+    } catch (error) {
+      showError($('rates-error'), error);
+    }
+  }
+  renderCountryRates();
+}
+
+async function checkNumber(event) {
+  event.preventDefault();
+  const number = $('rates-number').value.trim();
+  show($('rates-error'), false);
+  state.numberRate = null;
+  if (number) {
+    try {
+      state.numberRate = await api('GET', `/rates/number?${new URLSearchParams({ number })}`);
+    } catch (error) {
+      showError($('rates-error'), error);
+    }
+  }
+  renderNumberRate();
+}
+
+async function moreHistory() {
+  try {
+    await loadHistory(false);
+    renderHistory();
+  } catch (error) {
+    showError($('history-error'), error);
+  }
+}
+
+function notice(text) {
+  $('notice').textContent = text;
+  show($('notice'), true);
+}
+
+// ---- start ----------------------------------------------------------------------------------------
+
+function start() {
+  setLanguage(state.language);
+  for (const button of document.querySelectorAll('[data-lang]')) button.addEventListener('click', () => setLanguage(button.dataset.lang));
+  $('login-form').addEventListener('submit', signIn);
+  $('logout').addEventListener('click', signOut);
+  $('open-topup').addEventListener('click', openTopup);
+  $('cancel-topup').addEventListener('click', () => show($('topup-form'), false));
+  $('topup-form').addEventListener('submit', confirmTopup);
+  $('recharge-form').addEventListener('submit', saveRecharge);
+  $('rates-country').addEventListener('change', pickCountry);
+  $('number-form').addEventListener('submit', checkNumber);
+  $('history-more').addEventListener('click', moreHistory);
+  if (savedKey()) {
+    enter().catch((error) => {
+      saveKey(null);
+      showError($('login-error'), error);
+    });
+  }
+}
+
+start();

@@ -1,0 +1,122 @@
+// The portal end to end in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core) against
+// the real server on a free port: sign in with a key, add funds and see the new balance, change
+// auto-recharge, look up a country's rates, switch language, and see errors in words. Screenshots are kept
+// in test-artifacts/portal/ (git-ignored).
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from './http-harness';
+
+const ARTIFACTS = 'test-artifacts/portal';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let h: Harness;
+let browser: Browser;
+let page: Page;
+let baseUrl: string;
+let adminKey: string;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  h = await createHarness();
+  await h.createTenant('acme');
+  await h.db.pool.query(`UPDATE accounts SET name = 'Cabinet Martin & Associés' WHERE id = 'acme'`);
+  adminKey = (await h.keys.create({ role: 'account-admin', accountId: 'acme', label: 'e2e' })).secret;
+  baseUrl = await h.app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+
+describe('portal', () => {
+  it('shows a refused key in words and does not sign in', async () => {
+    await page.goto(`${baseUrl}/portal/`);
+    await page.fill('#api-key', `sk_${'x'.repeat(43)}`);
+    await page.click('#login-form button[type=submit]');
+    await page.locator('#login-error').waitFor({ state: 'visible' });
+    expect(await page.textContent('#login-error')).toContain('clé d’accès n’est pas reconnue');
+    expect(await page.isHidden('#app-view')).toBe(true);
+    await shot('01-login-refused');
+  });
+
+  it('signs in with a key and shows the balance of the account', async () => {
+    await page.fill('#api-key', adminKey);
+    await page.click('#login-form button[type=submit]');
+    await page.locator('#app-view').waitFor({ state: 'visible' });
+    expect(await page.textContent('#account-name')).toBe('Cabinet Martin & Associés');
+    expect(await page.textContent('#available')).toBe('0,00\u00a0€');
+    await shot('02-signed-in');
+  });
+
+  it('adds funds and shows the new balance and the history line', async () => {
+    await page.click('#open-topup');
+    expect(await page.textContent('#card-on-file')).toContain('4242');
+    await page.locator('#topup-amounts label', { hasText: '20' }).click();
+    await shot('03-add-funds');
+    await page.click('#confirm-topup');
+    await page.locator('#notice').waitFor({ state: 'visible' });
+    await expect.poll(() => page.textContent('#available')).toBe('20,00\u00a0€');
+    expect(await page.textContent('#balance-amount')).toBe('20,00\u00a0€');
+    const firstRow = page.locator('#history-table tbody tr').first();
+    expect(await firstRow.textContent()).toContain('Ajout de fonds');
+    expect(await firstRow.textContent()).toContain('+20,00\u00a0€');
+    const api = await h.funds.balance('acme');
+    expect(api.balanceMicros).toBe(20_000_000n);
+    await shot('04-funds-added');
+  });
+
+  it('changes auto-recharge', async () => {
+    await page.check('#recharge-enabled');
+    await page.selectOption('#recharge-threshold', '10000000');
+    await page.selectOption('#recharge-amount', '50000000');
+    await page.click('#recharge-form button[type=submit]');
+    await page.locator('#recharge-saved').waitFor({ state: 'visible' });
+    const account = await h.funds.getAccount('acme');
+    expect(account?.autoRecharge).toMatchObject({ enabled: true, thresholdMicros: 10_000_000n, amountMicros: 50_000_000n });
+    await shot('05-auto-recharge');
+  });
+
+  it('looks up the rates of a country and of one number', async () => {
+    await page.selectOption('#rates-country', 'MA');
+    await page.locator('#rates-table').waitFor({ state: 'visible' });
+    const rows = page.locator('#rates-table tbody tr');
+    await expect.poll(() => rows.count()).toBe(5);
+    const mobile = await page.locator('#rates-table tbody tr', { hasText: '+2126' }).textContent();
+    expect(mobile).toContain('Mobile');
+    expect(mobile).toContain('0,45\u00a0€');
+    await page.fill('#rates-number', '00 212 6 12 34 56 78');
+    await page.click('#number-form button[type=submit]');
+    await page.locator('#number-result').waitFor({ state: 'visible' });
+    expect(await page.textContent('#number-result')).toContain('0,45\u00a0€ par minute');
+    await page.locator('#rates').scrollIntoViewIfNeeded();
+    await shot('06-rates');
+  });
+
+  it('switches to English, amounts and words included', async () => {
+    await page.click('[data-lang=en]');
+    expect(await page.textContent('#balance-title')).toBe('Balance');
+    expect(await page.textContent('#available')).toBe('€20.00');
+    expect(await page.locator('#history-table tbody tr').first().textContent()).toContain('Funds added');
+    await shot('07-english');
+  });
+
+  it('explains a declined card in words and changes nothing', async () => {
+    await h.funds.addPaymentMethod({ accountId: 'acme', token: 'tok_sim_0002', last4: '0002', brand: 'visa' });
+    await page.reload();
+    await page.locator('#app-view').waitFor({ state: 'visible' });
+    await page.click('#open-topup');
+    await page.locator('#topup-amounts label', { hasText: '10' }).first().click();
+    await page.click('#confirm-topup');
+    await page.locator('#topup-error').waitFor({ state: 'visible' });
+    expect(await page.textContent('#topup-error')).toContain('Your bank declined the payment. Nothing was charged.');
+    expect(await page.textContent('#available')).toBe('€20.00');
+    await shot('08-declined');
+  });
+});
