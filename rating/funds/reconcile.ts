@@ -70,9 +70,10 @@ function describe(account: Account): string {
 }
 
 async function recount(ctx: FundsContext, accountId: string): Promise<{ held: bigint; pend: bigint }> {
-  const [, h, , , q] = ctx.store.keys.forAccount(accountId).all;
-  const [holds, queue] = await Promise.all([ctx.client().hvals(h), ctx.client().hvals(q)]);
-  const held = holds.reduce((sum, v) => sum + BigInt(v), 0n);
+  const [, , c, q] = ctx.store.keys.forAccount(accountId).all;
+  const [calls, queue] = await Promise.all([ctx.client().hvals(c), ctx.client().hvals(q)]);
+  // A call record ends with ":<hold>" (see common.lua).
+  const held = calls.reduce((sum, v) => sum + BigInt(v.slice(v.lastIndexOf(':') + 1)), 0n);
   const pend = queue.reduce((sum, v) => sum + BigInt(v.slice(0, v.indexOf('|'))), 0n);
   return { held, pend };
 }

@@ -77,7 +77,7 @@ export class FundsStore {
 
   /** The account's raw state hash and queue, for balance display, reconcile and the drainer. */
   async inspect(accountId: string): Promise<{ state: Record<string, string>; queue: Record<string, string> } | undefined> {
-    const [s, , , , q] = this.keys.forAccount(accountId).all;
+    const [s, , , q] = this.keys.forAccount(accountId).all;
     try {
       const [state, queue] = await Promise.all([this.redis.hgetall(s), this.redis.hgetall(q)]);
       return { state, queue };

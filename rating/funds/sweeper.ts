@@ -29,7 +29,7 @@ export async function sweepOnce(ctx: FundsContext): Promise<SweepReport> {
         if (r.status !== 'ok' || r.delta === 0n) break;
         expired += Number(r.delta);
       }
-      live += await ctx.store.client.hlen(ctx.store.keys.forAccount(id).all[1]);
+      live += await ctx.store.client.zcard(ctx.store.keys.forAccount(id).all[1]);
     }
     accounts += ids.length;
     after = ids[ids.length - 1]!;

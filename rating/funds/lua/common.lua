@@ -5,12 +5,12 @@
 -- KEYS (all under one hash tag {acct:<id>}, so every script touches one cluster slot):
 --   S state hash: bal (posted balance at ledger seq), seq, pend (debits not yet posted), held (sum of live
 --     holds), cur, rthr (auto-recharge threshold, 0 = off), rpend (seq of the crossing being recharged)
---   H holds hash: call id -> hold amount, live holds only
---   X expiry zset: call id -> expiry (ms)
---   C calls hash: call id -> "state:debited_total:last_seq:last_status" (state live|settled|released|expired)
+--   X expiry zset: call id -> expiry (ms) of its live hold
+--   C calls hash: call id -> "state:debited_total:last_seq:last_status:hold" (state live|settled|released|
+--     expired; hold = the amount the call holds now, 0 unless live)
 --   Q queue hash: idempotency key -> "delta|payload" of a debit not yet written to Postgres
 --   F finished zset: call id -> time finished (ms); markers in C are forgotten after RETAIN_MS
-local S, H, X, C, Q, F = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local S, X, C, Q, F = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local MAX = 1000000000000000
 local RETAIN_MS = 86400000
 local PURGE_BATCH = 100
@@ -58,37 +58,44 @@ local function available(st) return st.bal - st.pend - st.held end
 
 local function parse_call(rec)
   if not rec then return nil end
-  local state, debited, seq, status = string.match(rec, '^(%a+):(%d+):(%d+):(%a+)$')
-  return { state = state, debited = tonumber(debited), seq = tonumber(seq), status = status }
+  local state, debited, seq, status, hold = string.match(rec, '^(%a+):(%d+):(%d+):(%a+):(%d+)$')
+  return { state = state, debited = tonumber(debited), seq = tonumber(seq), status = status, hold = tonumber(hold) }
 end
 
-local function put_call(id, state, debited, seq, status)
-  redis.call('HSET', C, id, state .. ':' .. fmt(debited) .. ':' .. fmt(seq) .. ':' .. status)
+local NEW_CALL = { state = 'live', debited = 0, seq = 0, status = 'ok', hold = 0 }
+
+local function put_call(id, state, debited, seq, status, hold)
+  redis.call('HSET', C, id, state .. ':' .. fmt(debited) .. ':' .. fmt(seq) .. ':' .. status .. ':' .. fmt(hold))
 end
 
 local function finish(id, now) redis.call('ZADD', F, now, id) end
 
--- Frees holds whose validity ended (bounded per call) and forgets old finished-call markers.
+-- Frees holds whose validity ended (bounded per call). Every script calls it: expiry is lazy.
 local function purge(st, now)
   local ids = redis.call('ZRANGEBYSCORE', X, '-inf', now, 'LIMIT', 0, PURGE_BATCH)
-  if #ids > 0 then
-    local freed = 0
-    for _, id in ipairs(ids) do
-      freed = freed + tonumber(redis.call('HGET', H, id) or '0')
-      local rec = parse_call(redis.call('HGET', C, id))
-      if rec then put_call(id, 'expired', rec.debited, rec.seq, rec.status) end
-      finish(id, now)
+  if #ids == 0 then return 0 end
+  local freed = 0
+  for _, id in ipairs(ids) do
+    local rec = parse_call(redis.call('HGET', C, id))
+    if rec then
+      freed = freed + rec.hold
+      put_call(id, 'expired', rec.debited, rec.seq, rec.status, 0)
     end
-    redis.call('HDEL', H, unpack(ids))
-    redis.call('ZREM', X, unpack(ids))
-    st.held = redis.call('HINCRBY', S, 'held', -freed)
+    finish(id, now)
   end
+  redis.call('ZREM', X, unpack(ids))
+  st.held = redis.call('HINCRBY', S, 'held', -freed)
+  return #ids
+end
+
+-- Forgets finished-call markers older than RETAIN_MS (bounded). Called where markers are made (settle,
+-- release, the sweeper's purge), which keeps the reserve path short.
+local function forget_finished(now)
   local old = redis.call('ZRANGEBYSCORE', F, '-inf', now - RETAIN_MS, 'LIMIT', 0, PURGE_BATCH)
   if #old > 0 then
     redis.call('HDEL', C, unpack(old))
     redis.call('ZREM', F, unpack(old))
   end
-  return #ids
 end
 
 -- Auto-recharge: the first operation that leaves available funds under the threshold marks the crossing
@@ -101,12 +108,11 @@ local function recharge_crossing(st, avail)
   return ''
 end
 
-local function set_hold(id, amount, now, valid_ms)
+-- The expiry of a call's hold; the amount itself lives in the call's record (put_call).
+local function set_expiry(id, amount, now, valid_ms)
   if amount > 0 then
-    redis.call('HSET', H, id, fmt(amount))
     redis.call('ZADD', X, now + valid_ms, id)
   else
-    redis.call('HDEL', H, id)
     redis.call('ZREM', X, id)
   end
 end

@@ -9,9 +9,9 @@ local rec = parse_call(redis.call('HGET', C, call))
 if not rec then return reply('not_found', st, 0) end
 if rec.state == 'released' then return reply('ok', st, 0) end
 if rec.state == 'settled' then return reply('exists', st, 0) end
-local hold = tonumber(redis.call('HGET', H, call) or '0')
-set_hold(call, 0, now, 1)
-st.held = redis.call('HINCRBY', S, 'held', -hold)
-put_call(call, 'released', rec.debited, rec.seq, 'ok')
+set_expiry(call, 0, now, 1)
+st.held = redis.call('HINCRBY', S, 'held', -rec.hold)
+put_call(call, 'released', rec.debited, rec.seq, 'ok', 0)
 finish(call, now)
+forget_finished(now)
 return reply('ok', st, 0)

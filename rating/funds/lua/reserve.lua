@@ -8,15 +8,14 @@ local now = now_ms()
 purge(st, now)
 local rec = parse_call(redis.call('HGET', C, call))
 if rec then
-  local hold = tonumber(redis.call('HGET', H, call) or '0')
-  if rec.state == 'live' then return reply('ok', st, hold) end
-  if rec.state == 'expired' then return reply('expired', st, hold) end
-  return reply('exists', st, hold)
+  if rec.state == 'live' then return reply('ok', st, rec.hold) end
+  if rec.state == 'expired' then return reply('expired', st, 0) end
+  return reply('exists', st, 0)
 end
 if available(st) < amount then
   return reply('insufficient', st, 0, recharge_crossing(st, available(st)))
 end
-set_hold(call, amount, now, valid_ms)
+set_expiry(call, amount, now, valid_ms)
 st.held = redis.call('HINCRBY', S, 'held', amount)
-put_call(call, 'live', 0, 0, 'ok')
+put_call(call, 'live', 0, 0, 'ok', amount)
 return reply('ok', st, amount, recharge_crossing(st, available(st)))

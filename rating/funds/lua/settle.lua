@@ -7,15 +7,15 @@ local st = load_state()
 if not st then return reply('no_state') end
 local now = now_ms()
 purge(st, now)
-local rec = parse_call(redis.call('HGET', C, call)) or { state = 'live', debited = 0, seq = 0, status = 'ok' }
+local rec = parse_call(redis.call('HGET', C, call)) or NEW_CALL
 if rec.state == 'settled' then return reply('ok', st, 0) end
 if rec.state == 'released' then return reply('exists', st, 0) end
-if final < rec.debited then return reply('invalid', st, tonumber(redis.call('HGET', H, call) or '0')) end
+if final < rec.debited then return reply('invalid', st, rec.hold) end
 local delta = final - rec.debited
 queue_debit(st, key, delta, payload)
-local hold = tonumber(redis.call('HGET', H, call) or '0')
-set_hold(call, 0, now, 1)
-st.held = redis.call('HINCRBY', S, 'held', -hold)
-put_call(call, 'settled', final, rec.seq, 'ok')
+set_expiry(call, 0, now, 1)
+st.held = redis.call('HINCRBY', S, 'held', -rec.hold)
+put_call(call, 'settled', final, rec.seq, 'ok', 0)
 finish(call, now)
+forget_finished(now)
 return reply('ok', st, 0, recharge_crossing(st, available(st)), delta)

@@ -12,7 +12,7 @@ local st = load_state()
 local status = 'ok'
 if not st then
   local held = 0
-  for _, v in ipairs(redis.call('HVALS', H)) do held = held + tonumber(v) end
+  for _, v in ipairs(redis.call('HVALS', C)) do held = held + parse_call(v).hold end
   local pend = 0
   for _, v in ipairs(redis.call('HVALS', Q)) do pend = pend + tonumber(string.match(v, '^(%d+)|')) end
   redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'pend', fmt(pend), 'held', fmt(held), 'cur', cur, 'rthr', '0')

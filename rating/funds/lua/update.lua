@@ -12,8 +12,8 @@ local st = load_state()
 if not st then return reply('no_state') end
 local now = now_ms()
 purge(st, now)
-local rec = parse_call(redis.call('HGET', C, call)) or { state = 'live', debited = 0, seq = 0, status = 'ok' }
-local hold = tonumber(redis.call('HGET', H, call) or '0')
+local rec = parse_call(redis.call('HGET', C, call)) or NEW_CALL
+local hold = rec.hold
 if rec.state == 'settled' or rec.state == 'released' then return reply('exists', st, hold) end
 if seq == rec.seq then return reply(rec.status, st, hold) end
 if seq < rec.seq then return reply('stale', st, hold) end
@@ -26,7 +26,7 @@ if nextg > others then
   status = 'insufficient'
   new_hold = math.max(0, math.min(hold - delta, others))
 end
-set_hold(call, new_hold, now, valid_ms)
+set_expiry(call, new_hold, now, valid_ms)
 st.held = redis.call('HINCRBY', S, 'held', new_hold - hold)
-put_call(call, 'live', used, seq, status)
+put_call(call, 'live', used, seq, status, new_hold)
 return reply(status, st, new_hold, recharge_crossing(st, available(st)), delta)
