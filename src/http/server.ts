@@ -14,6 +14,7 @@ import { FailureLimiter } from './auth/failure-limiter';
 import { ERROR_BODY_SCHEMA, installErrorHandlers } from './error-body';
 import { openApiRoute, registerOpenApi } from './openapi';
 import { installValidation } from './validation';
+import { installRequestMetrics } from './request-metrics';
 import { opsRoutes } from './routes/ops';
 import { portalRoutes } from './routes/portal';
 import { meRoutes } from './routes/me';
@@ -61,6 +62,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   app.addSchema(REVERSAL_RESULT_SCHEMA);
   await registerOpenApi(app);
   installErrorHandlers(app);
+  installRequestMetrics(app);
   installAuthentication(app, keys, limiter);
   openApiRoute(app);
   await app.register(opsRoutes({ pool: deps.pool, redis: deps.redis }));

@@ -4,6 +4,7 @@
 // redacts the headers, and nothing here logs the key).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SoldeError } from '../../errors';
+import { authFailures } from '../../metrics';
 import type { ApiKeyStore, Principal } from './api-keys';
 import type { FailureLimiter } from './failure-limiter';
 import { reachesAccount, roleMay, type Permission } from './permissions';
@@ -24,8 +25,12 @@ export function installAuthentication(app: FastifyInstance, keys: ApiKeyStore, l
     if (!permission) return;
     const principal = await authenticate(request, keys, limiter);
     request.principal = principal;
-    request.log = request.log.child({ keyId: principal.keyId, role: principal.role, tenant: principal.accountId ?? undefined });
     authorize(principal, permission, request);
+    // Every later line of this request names the tenant it is about (support and operator keys have none
+    // of their own) and the key by id, never by its secret.
+    const about = (request.params as { accountId?: unknown } | undefined)?.accountId;
+    const tenant = typeof about === 'string' ? about : principal.accountId ?? undefined;
+    request.log = request.log.child({ keyId: principal.keyId, role: principal.role, tenant });
   });
 }
 
@@ -33,12 +38,14 @@ async function authenticate(request: FastifyRequest, keys: ApiKeyStore, limiter:
   const client = request.ip;
   const retryAfterSeconds = limiter.retryAfterSeconds(client);
   if (retryAfterSeconds > 0) {
+    authFailures.inc({ reason: 'rate_limited' });
     throw new SoldeError('RATE_LIMITED', `too many bad keys from this address; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
   const secret = presentedKey(request);
   const principal = secret === null ? null : await keys.verify(secret);
   if (principal) return principal;
   limiter.recordFailure(client);
+  authFailures.inc({ reason: 'unauthenticated' });
   request.log.warn({ client, presented: secret !== null }, 'authentication failed');
   throw new SoldeError('UNAUTHENTICATED', secret === null
     ? 'send the key as "Authorization: Bearer <key>" or "X-Api-Key: <key>"'
@@ -57,10 +64,12 @@ function presentedKey(request: FastifyRequest): string | null {
 
 function authorize(principal: Principal, permission: Permission, request: FastifyRequest): void {
   if (!roleMay(principal.role, permission)) {
+    authFailures.inc({ reason: 'forbidden' });
     throw new SoldeError('FORBIDDEN', `the ${principal.role} role may not use ${request.routeOptions.url}`);
   }
   const accountId = (request.params as { accountId?: unknown } | undefined)?.accountId;
   if (typeof accountId === 'string' && !reachesAccount(principal, accountId)) {
+    authFailures.inc({ reason: 'forbidden' });
     throw new SoldeError('FORBIDDEN', 'this key belongs to another account');
   }
 }
