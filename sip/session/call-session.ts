@@ -5,7 +5,7 @@ import type { Grant } from '../../rating/tariffs/cost';
 import { activeCalls, callsTotal } from '../../src/metrics';
 import type { Logger } from '../../src/log';
 import type { AccountInfo } from '../deps';
-import type { MediaCall } from '../media/rtpengine';
+import { MediaError, type MediaCall } from '../media/rtpengine';
 import { REFUSALS, reasonHeader, refusalHeaders, type RefusalReason } from '../refusals';
 import type { SessionServices } from './services';
 import { CallTimers } from './timers';
@@ -183,7 +183,7 @@ export class CallSession {
   fail(error: unknown): void {
     if (this.phase === 'ended') return;
     this.log.error({ err: error }, 'call failed');
-    void this.finish(this.mediaAnchored ? mediaFailed() : internalError());
+    void this.finish(error instanceof MediaError || this.mediaAnchored ? mediaFailed() : internalError());
   }
 
   private onCancel(): void {

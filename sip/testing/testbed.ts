@@ -32,6 +32,10 @@ export interface TestbedOptions {
   /** 'short': a 300 ms tone for every announcement (fast tests); 'real': sip/announce's assembled prompts. */
   readonly announcer?: 'short' | 'real';
   readonly drainDeadlineSeconds?: number;
+  /** Length of the 'short' announcer's tone (default 300 ms). */
+  readonly toneMs?: number;
+  /** Point the media client at a port where no rtpengine listens (media failure tests). */
+  readonly brokenMedia?: boolean;
 }
 
 export interface Testbed {
@@ -64,10 +68,10 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const rtpengine = await startRtpengine();
   const server = await startDrachtioServer({ secret: SECRET });
   const { funds } = createTestFunds(db.pool, redis.redis, redis.prefix);
-  const media = createRtpengineMedia({ host: rtpengine.host, port: rtpengine.ngPort, timeoutMs: 1000 });
+  const media = createRtpengineMedia({ host: rtpengine.host, port: options.brokenMedia ? 9 : rtpengine.ngPort, timeoutMs: options.brokenMedia ? 200 : 1000 });
   const workDir = mkdtempSync(join(tmpdir(), 'solde-sip-'));
   const announced: Testbed['announced'] = [];
-  const announcer = recording(options.announcer === 'real' ? createAnnouncer({ outputDir: join(workDir, 'announcements') }) : shortToneAnnouncer(workDir), announced);
+  const announcer = recording(options.announcer === 'real' ? createAnnouncer({ outputDir: join(workDir, 'announcements') }) : shortToneAnnouncer(workDir, options.toneMs), announced);
   const logger = createLogger(process.env.SOLDE_TEST_LOG_LEVEL ?? 'silent');
   const config: SipConfig = {
     meterIntervalSeconds: options.meterIntervalSeconds ?? 60,
