@@ -173,7 +173,9 @@ export class BLeg {
     }), sent);
     this.cancelBox.put(sent);
     // A carrier answers the CANCEL 200 (sofia does not pass that up) and the INVITE 487.
-    if (this.state === 'calling' || this.state === 'early') this.respond(487);
+    this.link.schedule(0, () => {
+      if (this.state === 'calling' || this.state === 'early') this.respond(487);
+    });
   }
 
   private onAppRequest(request: SipMessage, msgId: string): void {
@@ -195,9 +197,10 @@ export class BLeg {
       this.link.forgetDialog(this.dialogId);
     }
     const ok = this.responseTo(sent, 200, {}, true);
-    this.link.send(networkLeader({
+    // Sent on the next tick, as a network answer comes after the server's echo (transcript app-bye).
+    this.link.schedule(0, () => this.link.send(networkLeader({
       lengthBytes: byteLengthOf(ok), transport: 'udp', from: this.target, transactionId, dialogId: this.dialogId,
-    }), ok);
+    }), ok));
     this.requestBox.put(sent);
   }
 

@@ -158,6 +158,8 @@ export class CallerLeg {
       { name: 'To', value: invite.get('to') ?? '' },
       { name: 'Call-ID', value: this.callId },
       { name: 'CSeq', value: `${invite.cseqNumber} CANCEL` },
+      // The recorded phone repeated its Contact on the CANCEL; kept so the wire matches the transcripts.
+      ...copyHeaders(invite, invite.has('contact') ? ['Contact'] : []),
     ]);
     const cancelResponse = this.sofiaResponseTo(cancel, undefined, 200, 'OK', false);
     if (this.state !== 'calling' && this.state !== 'early') return { cancelResponse, inviteResponse: undefined };
@@ -232,9 +234,10 @@ export class CallerLeg {
       ...copyHeaders(sent, ['Via', 'From', 'To', 'Call-ID', 'CSeq']),
       { name: 'Contact', value: contact ?? `<sip:${hostPortText(this.source)}>` },
     ]);
-    this.link.send(networkLeader({
+    // Sent on the next tick, as a network answer comes after the server's echo (transcript app-bye).
+    this.link.schedule(0, () => this.link.send(networkLeader({
       lengthBytes: byteLengthOf(ok), transport: 'udp', from: this.source, transactionId, dialogId: this.dialogId,
-    }), ok);
+    }), ok));
     this.requestBox.put(sent);
   }
 
