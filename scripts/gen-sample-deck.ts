@@ -23,7 +23,7 @@ const SHARED_CODE_PREFIXES: Readonly<Record<string, readonly string[]>> = {
     '1579', '1581', '1584', '1587', '1604', '1613', '1639', '1647', '1672', '1683', '1705', '1709', '1742', '1753',
     '1778', '1780', '1782', '1807', '1819', '1825', '1867', '1873', '1879', '1902', '1905'],
   KZ: ['76', '77'], VA: ['3906698'], SJ: ['4779'], GG: ['441481', '447781', '447839', '447911'],
-  IM: ['441624', '447524', '447624', '447924'], JE: ['441534', '447509', '447700', '447797', '447829', '447937'],
+  IM: ['441624', '447524', '447624'], JE: ['441534', '447509', '447700', '447797', '447829', '447937'],
   CC: ['6189162'], CX: ['6189164'], EH: ['2125288', '2125289'], YT: ['262269', '262639'], TA: ['2908'],
   AX: ['35818'], BL: ['59059027'], MF: ['59059087'], BQ: ['5993', '5994', '5997'],
 };
@@ -79,7 +79,7 @@ function isMainCountry(country: CountryCode, code: string): boolean {
 /**
  * Mobile prefixes read from the numbering plan: a leading digit (or two) of the national number is mobile
  * when libphonenumber types numbers starting with it as MOBILE for two different tails (and, for one digit,
- * for all ten digits that may follow it).
+ * for all ten digits that may follow it); three digits when no shorter lead is mobile.
  */
 function mobilePrefixes(country: CountryCode, code: string): string[] {
   const example = getExampleNumber(country, examples);
@@ -97,6 +97,14 @@ function mobilePrefixes(country: CountryCode, code: string): string[] {
     const mobileChildren = children.filter(isMobile);
     if (mobileChildren.length === 10 && isMobile(String(first))) prefixes.push(`${code}${first}`);
     else prefixes.push(...mobileChildren.map((lead) => `${code}${lead}`));
+  }
+  if (prefixes.length > 0) return prefixes;
+  // Plans where mobiles follow an area code (Brazil: 11 9xxxx xxxx): look one digit deeper.
+  for (let lead = 0; lead <= 99; lead += 1) {
+    for (let third = 0; third <= 9; third += 1) {
+      const candidate = `${String(lead).padStart(2, '0')}${third}`;
+      if (isMobile(candidate)) prefixes.push(`${code}${candidate}`);
+    }
   }
   return prefixes;
 }

@@ -156,7 +156,7 @@ const importRates: Command = async (args, io) => {
       });
       if (json) io.out(JSON.stringify({ file, status: result.status, rows: result.rows, deck_version: result.version }));
       else io.out(result.status === 'imported'
-        ? `imported ${result.rows} rates from ${file} (deck ${result.version}); running instances reload it`
+        ? `imported ${result.rows} rates from ${file} (deck ${result.version}); instances that watch the deck reload it`
         : `unchanged: ${file} holds the deck already in force (${result.rows} rates)`);
       return EXIT_OK;
     } catch (error) {
