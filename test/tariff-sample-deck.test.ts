@@ -20,7 +20,7 @@ describe('sample deck', () => {
     try {
       const output = join(dir, 'deck.csv');
       execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-sample-deck.ts', output], { stdio: 'pipe' });
-      expect(readFileSync(output, 'utf8')).toBe(text);
+      expect(readFileSync(output, 'utf8'), 'regenerate it: node --import tsx scripts/gen-sample-deck.ts').toBe(text);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
