@@ -138,6 +138,13 @@ describe('deck import', () => {
     }
   });
 
+  it('two concurrent imports of the same new deck write it once', async () => {
+    const text = deck(GOOD, '2126,MA,Morocco mobile,0.42,0,60,60,0');
+    const results = await Promise.all([importDeck(db.pool, text), importDeck(db.pool, text)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['imported', 'unchanged']);
+    expect(await count()).toBe(2);
+  });
+
   it('importDeckIfEmpty leaves a present deck alone', async () => {
     expect(await importDeckIfEmpty(db.pool, '/nonexistent/deck.csv')).toEqual({ status: 'present', rows: 2 });
   });
@@ -172,5 +179,16 @@ describe('store before any deck', () => {
     } finally {
       await db.drop();
     }
+  });
+
+  it('keeps the index in force when Postgres cannot be read', async () => {
+    const db = await createTestDatabase();
+    const store = new TariffStore(db.pool);
+    await importDeck(db.pool, deck(GOOD));
+    const held = await store.load();
+    await db.drop();
+    await expect(store.reload()).rejects.toThrow();
+    expect(store.current()).toBe(held);
+    expect(held.lookup('212612345678')?.perMinuteMicros).toBe(250_000n);
   });
 });
