@@ -14,7 +14,8 @@ import { createTestFunds, fundAccount } from '../../rating/funds/harness';
 import type { FundsService } from '../../rating/funds/index';
 import { createLogger } from '../../src/log';
 import { createTestDatabase, type TestDatabase } from '../../test/support/pg';
-import { createTestRedis, type TestRedis } from '../../test/support/redis';
+import { Redis } from 'ioredis';
+import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../../test/support/redis';
 import { startRtpengine, type TestRtpengine } from '../../test/support/rtpengine';
 import { startDrachtioServer, type DrachtioServer } from '../../test/support/drachtio/index';
 import { createAnnouncer } from '../announce/index';
@@ -48,6 +49,8 @@ export interface Testbed {
   readonly rtpengine: TestRtpengine;
   readonly announcer: Announcer;
   /** Every announcement Solde asked for, in order: which message and with what arguments. */
+  /** Closes the funds engine's Redis connection: from now on Redis is unreachable for it. */
+  breakFundsRedis(): void;
   readonly announced: Array<{ readonly kind: keyof Announcer; readonly args: readonly unknown[] }>;
   /** An active account, funded, whose PBX is 127.0.0.1/32 unless another source is given. */
   account(id: string, options?: { balanceMicros?: Micros; maxConcurrentCalls?: number; source?: string; language?: 'fr' | 'en' }): Promise<void>;
@@ -67,7 +70,9 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const redis: TestRedis = await createTestRedis();
   const rtpengine = await startRtpengine();
   const server = await startDrachtioServer({ secret: SECRET });
-  const { funds } = createTestFunds(db.pool, redis.redis, redis.prefix);
+  // The funds engine gets a connection of its own, so a test can cut it (Redis unreachable) and still clean up.
+  const fundsRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  const { funds } = createTestFunds(db.pool, fundsRedis, redis.prefix);
   const media = createRtpengineMedia({ host: rtpengine.host, port: options.brokenMedia ? 9 : rtpengine.ngPort, timeoutMs: options.brokenMedia ? 200 : 1000 });
   const workDir = mkdtempSync(join(tmpdir(), 'solde-sip-'));
   const announced: Testbed['announced'] = [];
@@ -90,6 +95,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   await server.waitForApp();
   return {
     server, app, srf, db, funds, media, rtpengine, announcer, announced,
+    breakFundsRedis: () => fundsRedis.disconnect(),
     async account(id, opts = {}) {
       await funds.createAccount({ id, name: id, language: opts.language ?? 'en', maxConcurrentCalls: opts.maxConcurrentCalls ?? 10 });
       const balance = opts.balanceMicros ?? 0n;
@@ -101,6 +107,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       await app.stop(0).catch(() => undefined);
       await funds.flush().catch(() => undefined);
       await server.close();
+      fundsRedis.disconnect();
       media.close();
       await rtpengine.stop();
       await redis.cleanup();

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCallRecord } from '../sip/cdr/call-records';
+import { callKey } from '../sip/pipeline/call-key';
+import { startTestbed, type Testbed } from '../sip/testing/testbed';
+
+// Redis (the real-time balance store) becoming unreachable: DESIGN.md's failure handling. A call in
+// progress keeps the paid time it already holds and is cut when it ends; new paid calls get 503 with
+// Retry-After; emergency, toll-free and included calls still connect. 2 s interval, 1 EUR/s tariff.
+
+let bed: Testbed;
+
+beforeAll(async () => {
+  bed = await startTestbed({ meterIntervalSeconds: 2 });
+  await bed.account('cyberdyne', { balanceMicros: 100_000_000n });
+});
+afterAll(async () => bed?.close());
+
+describe('Redis unreachable', () => {
+  it('a live paid call ends when its held time is over; then paid calls get 503, free calls connect', async () => {
+    const live = bed.server.placeCall({ from: '401', to: '00212612345678' });
+    const b = await bed.server.nextBLeg();
+    b.answer();
+    expect((await live.waitForFinal()).status).toBe(200);
+    bed.breakFundsRedis();
+    const [callerBye] = await Promise.all([live.waitForBye(8000), b.waitForBye(8000)]);
+    expect(callerBye.get('reason')).toContain('funds-unavailable');
+    await bed.app.idle();
+    const record = await readCallRecord(bed.db.pool, callKey(live.callId, live.fromTag));
+    // Charged nothing it could not settle; the record keeps what it cost and that settling failed.
+    expect(record).toMatchObject({ endingReason: 'funds-unavailable', settleStatus: 'unavailable' });
+    expect(record!.costMicros).toBe(BigInt(record!.billedSeconds) * 1_000_000n);
+
+    const paid = bed.server.placeCall({ from: '402', to: '00212612345678' });
+    const refused = await paid.waitForFinal();
+    expect(refused.status).toBe(503);
+    expect(refused.get('retry-after')).toBe('30');
+
+    const included = bed.server.placeCall({ from: '403', to: '0612345678' });
+    const toll = bed.server.placeCall({ from: '404', to: '0800123456' });
+    const legs = [await bed.server.nextBLeg(), await bed.server.nextBLeg()];
+    for (const leg of legs) leg.answer();
+    expect((await included.waitForFinal()).status).toBe(200);
+    expect((await toll.waitForFinal()).status).toBe(200);
+    await Promise.all([included.bye(), toll.bye()]);
+    await bed.app.idle();
+  });
+});
