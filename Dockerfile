@@ -1,0 +1,17 @@
+# Solde: TypeScript run by tsx (no build step), production dependencies only.
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY tsconfig.json ./
+COPY bin ./bin
+COPY src ./src
+COPY rating ./rating
+COPY sip ./sip
+COPY scripts ./scripts
+ENV NODE_ENV=production
+# The announcements volume is created owned by root; Solde writes there.
+RUN mkdir -p /var/lib/solde/announcements && chown -R node:node /var/lib/solde
+USER node
+EXPOSE 8080
+CMD ["node", "--import", "tsx", "src/main.ts"]

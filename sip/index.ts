@@ -1,0 +1,52 @@
+import Srf from 'drachtio-srf';
+import type { Config } from '../src/config';
+import type { Logger } from '../src/log';
+import type { CallFunds } from '../rating/contracts';
+import type { Pool } from '../rating/db/pool';
+import { createClassifier } from '../rating/classify/index';
+import { createAnnouncer } from './announce/index';
+import { startSip, type SipApp } from './app';
+import type { AccountInfo, TariffLookup } from './deps';
+import { createRtpengineMedia } from './media/rtpengine';
+
+// The one call src/main.ts needs: builds the SIP application's dependencies from the configuration and
+// the parts the process already has (Postgres pool, funds engine, tariff store), and connects to
+// drachtio-server. stop() drains (SIGTERM): no new calls, live calls settled, bounded by the deadline.
+
+export { createSipApp, startSip, type SipApp } from './app';
+export type { SipDeps, AccountInfo, Accounts, Announcer, SipConfig } from './deps';
+
+export interface SipParts {
+  readonly pool: Pool;
+  readonly funds: CallFunds & { getAccount(id: string): Promise<AccountInfo | undefined> };
+  readonly tariffs: TariffLookup;
+  readonly logger: Logger;
+}
+
+export interface RunningSip {
+  readonly app: SipApp;
+  stop(deadlineSeconds?: number): Promise<void>;
+}
+
+export async function startSipFromConfig(config: Config, parts: SipParts): Promise<RunningSip> {
+  const media = createRtpengineMedia({ host: config.rtpengineNg.host, port: config.rtpengineNg.port, timeoutMs: 1000 });
+  const app = await startSip(config, {
+    srf: new Srf(),
+    config,
+    classify: createClassifier({ includedCountries: config.includedCountries }),
+    tariffs: parts.tariffs,
+    funds: parts.funds,
+    accounts: { get: async (id) => (await parts.funds.getAccount(id)) ?? null },
+    announcer: createAnnouncer({ outputDir: config.announcementsDir, voice: config.voice }),
+    media,
+    pool: parts.pool,
+    logger: parts.logger.child({ part: 'sip' }),
+  });
+  return {
+    app,
+    async stop(deadlineSeconds) {
+      await app.stop(deadlineSeconds);
+      media.close();
+    },
+  };
+}
