@@ -16,16 +16,20 @@ let browser: Browser;
 let page: Page;
 let baseUrl: string;
 let adminKey: string;
+let supportKey: string;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   h = await createHarness();
   await h.createTenant('acme');
+  await h.createTenant('bistro');
   await h.db.pool.query(`UPDATE accounts SET name = 'Cabinet Martin & Associés' WHERE id = 'acme'`);
   adminKey = (await h.keys.create({ role: 'account-admin', accountId: 'acme', label: 'e2e' })).secret;
+  supportKey = (await h.keys.create({ role: 'support', accountId: null, label: 'e2e support' })).secret;
   baseUrl = await h.app.listen({ host: '127.0.0.1', port: 0 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+  page.setDefaultTimeout(8_000);
 }, 60_000);
 
 afterAll(async () => {
@@ -118,5 +122,34 @@ describe('portal', () => {
     expect(await page.textContent('#topup-error')).toContain('Your bank declined the payment. Nothing was charged.');
     expect(await page.textContent('#available')).toBe('€20.00');
     await shot('08-declined');
+  });
+
+  it('lets support pick a tenant and reverse a top-up with a reason', async () => {
+    await page.click('#logout');
+    await page.locator('#login-view').waitFor({ state: 'visible' });
+    await page.fill('#api-key', supportKey);
+    await page.click('#login-form button[type=submit]');
+    await page.locator('#app-view').waitFor({ state: 'visible' });
+    expect(await page.isVisible('#tenant-picker')).toBe(true);
+    expect(await page.isVisible('#open-topup')).toBe(false);
+    await Promise.all([
+      page.waitForResponse((response) => response.url().includes('/accounts/bistro/transactions')),
+      page.selectOption('#tenant-picker', 'bistro'),
+    ]);
+    await expect.poll(() => page.locator('#history-empty').isVisible()).toBe(true);
+    await Promise.all([
+      page.waitForResponse((response) => response.url().includes('/accounts/acme/transactions')),
+      page.selectOption('#tenant-picker', 'acme'),
+    ]);
+    await expect.poll(() => page.textContent('#available')).toBe('€20.00');
+    const topupRow = page.locator('#history-table tbody tr', { hasText: 'Funds added' });
+    await topupRow.locator('button').click();
+    await topupRow.locator('input').fill('Card dispute opened by the bank');
+    await shot('09-support-reversal');
+    await topupRow.locator('button[type=submit]').click();
+    await expect.poll(() => page.textContent('#available')).toBe('€0.00');
+    expect(await page.locator('#history-table tbody tr').first().textContent()).toContain('Reversal: Card dispute opened by the bank');
+    expect((await h.funds.balance('acme')).balanceMicros).toBe(0n);
+    await shot('10-support-reversed');
   });
 });

@@ -17,6 +17,7 @@ const state = {
   countryRates: null,
   numberRate: null,
   topupRequestId: null,
+  loadSeq: 0,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -77,7 +78,7 @@ function signOut() {
 
 async function enter() {
   state.me = await api('GET', '/me');
-  const accountId = state.me.account_id ?? new URLSearchParams(location.search).get('account');
+  const accountId = state.me.account_id ?? (await pickableAccount());
   if (!accountId) throw new ApiError('FORBIDDEN', 'no account', 403);
   await loadAccount(accountId);
   $('api-key').value = '';
@@ -87,18 +88,31 @@ async function enter() {
 }
 
 async function loadAccount(accountId) {
-  state.account = await api('GET', `/accounts/${encodeURIComponent(accountId)}`);
-  if (!localStorage.getItem(LANGUAGE_STORAGE)) setLanguage(state.account.language);
-  const [balance, recharge, countries] = await Promise.all([
-    api('GET', `/accounts/${encodeURIComponent(accountId)}/balance`),
-    api('GET', `/accounts/${encodeURIComponent(accountId)}/auto-recharge`),
+  // Support may switch tenants faster than the answers come: only the latest load is shown.
+  const load = ++state.loadSeq;
+  const path = `/accounts/${encodeURIComponent(accountId)}`;
+  const [account, balance, recharge, countries, history] = await Promise.all([
+    api('GET', path),
+    api('GET', `${path}/balance`),
+    api('GET', `${path}/auto-recharge`),
     api('GET', '/rates/countries'),
+    api('GET', `${path}/transactions?limit=${HISTORY_PAGE}`),
   ]);
-  state.balance = balance;
-  state.recharge = recharge;
-  state.countries = countries.countries;
-  await loadHistory(true);
+  if (load !== state.loadSeq) return;
+  Object.assign(state, { account, balance, recharge, countries: countries.countries });
+  state.history = { entries: history.entries, nextCursor: history.next_cursor };
+  if (!localStorage.getItem(LANGUAGE_STORAGE)) setLanguage(account.language);
   renderAll();
+}
+
+/** Support staff see every tenant: a picker in the top bar lists them; ?account= preselects one. */
+async function pickableAccount() {
+  if (state.me.role !== 'support') return null;
+  const { accounts } = await api('GET', '/accounts?limit=100');
+  const picker = $('tenant-picker');
+  fillSelect(picker, accounts.map((a) => ({ value: a.id, text: `${a.name} (${a.id})` })), new URLSearchParams(location.search).get('account'));
+  show(picker, accounts.length > 0);
+  return picker.value || null;
 }
 
 function accountPath(suffix) {
@@ -113,6 +127,7 @@ function mayWrite() {
 
 function renderAll() {
   $('account-name').textContent = state.account.name;
+  show($('account-name'), $('tenant-picker').hidden);
   renderBalance();
   renderTopupChoices();
   renderRecharge();
@@ -246,10 +261,62 @@ function renderHistory() {
     amount.className = `num ${BigInt(entry.amount_micros) < 0n ? 'debit' : 'credit'}`;
     amount.textContent = (BigInt(entry.amount_micros) > 0n ? '+' : '') + money(entry.amount_micros, { decimals: 2, maxDecimals: 4, up: true });
     cellNum(row, money(entry.balance_after_micros));
+    renderEntryAction(row.insertCell(), entry);
   }
   show($('history-table'), state.history.entries.length > 0);
   show($('history-empty'), state.history.entries.length === 0);
   show($('history-more'), state.history.nextCursor !== null);
+}
+
+function renderEntryAction(cell, entry) {
+  cell.className = 'actions-col';
+  if (entry.reversed) {
+    cell.textContent = t(state.language, 'history.reversed');
+    cell.classList.add('muted');
+    return;
+  }
+  const reversible = entry.kind === 'topup' || entry.kind === 'auto_recharge';
+  if (state.me?.role !== 'support' || !reversible) return;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'secondary small-button';
+  button.textContent = t(state.language, 'history.reverse');
+  button.addEventListener('click', () => openReversal(cell, entry));
+  cell.append(button);
+}
+
+/** Support: the reason is asked inline, beside the entry; one request id per opened form. */
+function openReversal(cell, entry) {
+  const requestId = crypto.randomUUID();
+  const form = document.createElement('form');
+  form.className = 'reverse-form';
+  const input = document.createElement('input');
+  input.required = true;
+  input.minLength = 3;
+  input.maxLength = 500;
+  input.placeholder = t(state.language, 'history.reason');
+  input.setAttribute('aria-label', t(state.language, 'history.reason'));
+  const confirm = document.createElement('button');
+  confirm.type = 'submit';
+  confirm.className = 'primary small-button';
+  confirm.textContent = t(state.language, 'history.confirmReverse');
+  form.append(input, confirm);
+  cell.replaceChildren(form);
+  input.focus();
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    show($('history-error'), false);
+    confirm.disabled = true;
+    try {
+      await api('POST', accountPath(`/transactions/${encodeURIComponent(entry.id)}/reversal`), { reason: input.value.trim(), request_id: requestId });
+      notice(t(state.language, 'history.reverseDone', { amount: money(entry.amount_micros) }));
+      await Promise.all([refreshBalance(), loadHistory(true)]);
+      renderHistory();
+    } catch (error) {
+      showError($('history-error'), error);
+      confirm.disabled = false;
+    }
+  });
 }
 
 // ---- actions --------------------------------------------------------------------------------------
@@ -370,6 +437,12 @@ function start() {
   $('rates-country').addEventListener('change', pickCountry);
   $('number-form').addEventListener('submit', checkNumber);
   $('history-more').addEventListener('click', moreHistory);
+  $('tenant-picker').addEventListener('change', () => {
+    state.countryRates = null;
+    state.numberRate = null;
+    show($('notice'), false);
+    loadAccount($('tenant-picker').value).catch((error) => showError($('history-error'), error));
+  });
   if (savedKey()) {
     enter().catch((error) => {
       saveKey(null);
