@@ -8,6 +8,8 @@ export interface Config {
   readonly redisKeyPrefix: string;
   readonly httpHost: string;
   readonly httpPort: number;
+  /** Behind a reverse proxy: whom to believe for X-Forwarded-For (false, true, or the proxies' addresses). */
+  readonly httpTrustProxy: boolean | string;
   readonly logLevel: string;
   /** ISO 3166 codes whose fixed lines are included in the subscription. */
   readonly includedCountries: readonly string[];
@@ -119,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisKeyPrefix: r.string('SOLDE_REDIS_PREFIX', 'solde:'),
     httpHost: r.string('SOLDE_HTTP_HOST', '127.0.0.1'),
     httpPort: r.int('SOLDE_HTTP_PORT', 8080, 0, 65535),
+    httpTrustProxy: readTrustProxy(r),
     logLevel: readLogLevel(r),
     includedCountries: r.countries('SOLDE_INCLUDED_COUNTRIES', 'DE,BE,ES,IT,NL,PT,AT,CH,GB,IE,LU,PL'),
     topupAmountsMicros: r.amounts('SOLDE_TOPUP_AMOUNTS', '10,20,50,100'),
@@ -143,6 +146,15 @@ function readLogLevel(r: Reader): string {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(level)) r.problems.push(`SOLDE_LOG_LEVEL: expected one of ${levels.join(', ')}`);
   return level;
+}
+
+function readTrustProxy(r: Reader): boolean | string {
+  const value = r.string('SOLDE_HTTP_TRUST_PROXY', 'false');
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*$/.test(value)) return value;
+  r.problems.push('SOLDE_HTTP_TRUST_PROXY: expected false, true or proxy addresses such as 10.0.0.1,10.0.0.2');
+  return false;
 }
 
 function readCurrency(r: Reader): string {

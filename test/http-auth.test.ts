@@ -82,6 +82,22 @@ describe('authentication failures', () => {
   });
 });
 
+describe('behind a reverse proxy', () => {
+  it('rate limits the client named by X-Forwarded-For when the proxy is trusted, not the proxy itself', async () => {
+    const proxied = await createHarness({ maxFailures: 2, env: { SOLDE_HTTP_TRUST_PROXY: '127.0.0.1' } });
+    try {
+      const good = await proxied.headersFor('operator');
+      const via = (client: string, headers: Record<string, string>) =>
+        proxied.app.inject({ method: 'GET', url: '/api/v1/me', remoteAddress: '127.0.0.1', headers: { ...headers, 'x-forwarded-for': client } });
+      for (let attempt = 0; attempt < 2; attempt += 1) expect((await via('203.0.113.5', { authorization: 'Bearer bad' })).statusCode).toBe(401);
+      expect((await via('203.0.113.5', good)).statusCode).toBe(429);
+      expect((await via('203.0.113.6', good)).statusCode).toBe(200);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
 describe('public routes', () => {
   it('serves /health, /ready, /metrics and /openapi.json without a key', async () => {
     expect((await app.inject('/health')).json()).toEqual({ status: 'ok' });

@@ -42,10 +42,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { maxFailures?: number } = {}): Promise<Harness> {
+export async function createHarness(options: { maxFailures?: number; env?: Record<string, string> } = {}): Promise<Harness> {
   const db = await createTestDatabase();
   const redis = await createTestRedis();
-  const config = loadConfig({ SOLDE_REDIS_PREFIX: redis.prefix });
+  const config = loadConfig({ SOLDE_REDIS_PREFIX: redis.prefix, ...options.env });
   await importDeck(db.pool, TEST_DECK, { source: 'http-harness' });
   const tariffs = new TariffStore(db.pool);
   await tariffs.load();

@@ -46,9 +46,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     // pino's Logger and fastify's base logger type differ only in generics; the instance is the same.
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
-    // Behind a reverse proxy, set SOLDE_HTTP_HOST to the internal address; client addresses for the bad-key
-    // rate limit then come from the socket, which is what a single-host deployment wants.
-    trustProxy: false,
+    // The bad-key rate limit counts per client address: behind a reverse proxy that address comes from
+    // X-Forwarded-For, believed only from the proxies named by SOLDE_HTTP_TRUST_PROXY.
+    trustProxy: deps.config.httpTrustProxy,
   });
   const keys = new ApiKeyStore(deps.pool);
   const limiter = new FailureLimiter({
