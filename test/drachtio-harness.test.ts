@@ -3,7 +3,7 @@
 import net from 'node:net';
 import Srf from 'drachtio-srf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ANSWER_SDP, DEFAULT_OFFER_SDP, startDrachtioServer, type DrachtioServer } from './support/drachtio';
+import { DEFAULT_ANSWER_SDP, DEFAULT_OFFER_SDP, sofiaVerdict, startDrachtioServer, type DrachtioServer } from './support/drachtio';
 
 type Handler = (req: Srf.SrfRequest, res: Srf.SrfResponse) => void | Promise<void>;
 
@@ -95,8 +95,14 @@ describe('rejection path', () => {
   });
 
   it('app answers 402 with a Reason header: the caller gets both, nothing else', async () => {
-    handler = (_req, res) => { res.send(402, { headers: { Reason: 'Q.850;cause=31;text="insufficient balance"' } }); };
-    const caller = server.placeCall({ from: 'caller', to: '0044123456789' });
+    const seen = deferred<Srf.SrfRequest>();
+    handler = (req, res) => { seen.resolve(req); res.send(402, { headers: { Reason: 'Q.850;cause=31;text="insufficient balance"' } }); };
+    const caller = server.placeCall({ from: '"Accueil" <sip:100@pbx.example>', to: '0044123456789', headers: { 'P-Asserted-Identity': '<sip:+33123456789@pbx.example>' } });
+    const req = await seen.promise;
+    expect(req.get('from')).toMatch(/^"Accueil" <sip:100@pbx\.example>;tag=[0-9a-f]{8}$/);
+    expect(req.callingNumber).toBe('+33123456789'); // srf prefers P-Asserted-Identity over From
+    expect(req.calledNumber).toBe('0044123456789');
+    expect(req.get('p-asserted-identity')).toBe('<sip:+33123456789@pbx.example>');
     const final = await caller.waitForFinal();
     expect(final.status).toBe(402);
     expect(final.reason).toBe('Payment Required');
@@ -345,6 +351,24 @@ describe('malformed INVITEs', () => {
     expect((await caller.nextResponse()).status).toBe(400);
     expect(caller.invite).toBeUndefined();
     expect(appSawIt).toBe(false);
+  });
+
+  it('the server gate: what sofia drops, answers itself, or delivers', () => {
+    const verdict = (text: string) => {
+      const v = sofiaVerdict(text);
+      return v.deliver ? 'deliver' : String(v.serverAnswer);
+    };
+    const body = 'v=0\r\n';
+    expect(verdict(raw(base.filter((l) => !l.startsWith('Via'))))).toBe('null');
+    expect(verdict('INVITE sip:+33 1 23 45 67 89@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5090\r\n\r\n')).toBe('null');
+    expect(verdict(raw([...base.filter((l) => !l.startsWith('CSeq')), 'CSeq: 1 BYE']))).toBe('400');
+    expect(verdict(raw([...base, 'Max-Forwards: 0']))).toBe('483');
+    expect(verdict(raw([...base, 'Max-Forwards: many']))).toBe('400');
+    expect(verdict(raw([...base, 'Content-Length: abc']))).toBe('400');
+    expect(verdict(raw(base).replace(/\r\n/g, '\n'))).toBe('deliver');
+    expect(verdict(raw([base[0]!.replace('sip:0612345678', 'tel:+33612345678'), ...base.slice(1)]))).toBe('deliver');
+    const cut = sofiaVerdict(raw([...base, `Content-Length: ${body.length}`], `${body}garbage`));
+    expect(cut.deliver && cut.message.body).toBe(body);
   });
 
   it('a Content-Length past the end of the datagram is refused by the server (400)', () => {

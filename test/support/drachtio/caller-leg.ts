@@ -12,7 +12,7 @@ import { NOK, dialogIdOf, failureLeader, networkLeader, responseSentLeader, type
 import { extraHeaders, withBody } from './header-rules';
 
 export interface PlaceCallOptions {
-  /** Calling user (`0033123456789`) or a full URI (`sip:100@pbx.example`). */
+  /** Calling user (`0033123456789`), a full URI (`sip:100@pbx.example`) or a name-addr (`"Alice" <sip:100@pbx>`). */
   readonly from: string;
   /** Dialled user (`0612345678`) or a full request URI. */
   readonly to: string;
@@ -325,13 +325,15 @@ export class CallerLeg {
 
 function buildInvite(options: PlaceCallOptions, source: HostPort, link: AppLink): SipMessage {
   const requestUri = /^(sips?|tel):/i.test(options.to) ? options.to : `sip:${options.to}@${hostPortText(link.sipHost)}`;
-  const fromUri = /^(sips?|tel):/i.test(options.from) ? options.from : `sip:${options.from}@${hostPortText(source)}`;
+  const fromUri = options.from.includes('<') ? uriOf(options.from)
+    : /^(sips?|tel):/i.test(options.from) ? options.from : `sip:${options.from}@${hostPortText(source)}`;
   const fromUser = /^sips?:([^@]+)@/i.exec(fromUri)?.[1];
+  const from = options.from.includes('<') ? options.from : `<${fromUri}>`;
   const sdp = options.sdp === undefined ? DEFAULT_OFFER_SDP : options.sdp;
   const headers: SipHeader[] = [
     { name: 'Via', value: `SIP/2.0/UDP ${hostPortText(source)};branch=${newEndpointBranch()};rport` },
     { name: 'Max-Forwards', value: '70' },
-    { name: 'From', value: `<${fromUri}>;tag=${newEndpointTag()}` },
+    { name: 'From', value: `${from};tag=${newEndpointTag()}` },
     { name: 'To', value: `<${requestUri}>` },
     { name: 'Call-ID', value: newEndpointCallId() },
     { name: 'CSeq', value: '1 INVITE' },
