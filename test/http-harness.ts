@@ -42,7 +42,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { maxFailures?: number; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function createHarness(options: { maxFailures?: number; env?: Record<string, string>; logLevel?: string } = {}): Promise<Harness> {
   const db = await createTestDatabase();
   const redis = await createTestRedis();
   const config = loadConfig({ SOLDE_REDIS_PREFIX: redis.prefix, ...options.env });
@@ -51,7 +51,7 @@ export async function createHarness(options: { maxFailures?: number; env?: Recor
   await tariffs.load();
   const { funds, simulator } = createTestFunds(db.pool, redis.redis, redis.prefix);
   const logLines: string[] = [];
-  const logger = createLogger('debug', { write: (line: string) => { logLines.push(line); } });
+  const logger = createLogger(options.logLevel ?? 'debug', { write: (line: string) => { logLines.push(line); } });
   const app = await createHttpServer({
     config, pool: db.pool, redis: redis.redis, logger, tariffs, classify: createClassifier(config), funds,
     authFailures: { maxFailures: options.maxFailures ?? 3, windowSeconds: 60 },
