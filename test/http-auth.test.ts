@@ -112,6 +112,24 @@ describe('public routes', () => {
     expect(Object.keys(openapi.paths)).toContain('/api/v1/me');
   });
 
+  it('documents every API route in OpenAPI, with its schemas and the key it needs', async () => {
+    const openapi = (await app.inject('/openapi.json')).json();
+    const paths = Object.keys(openapi.paths).filter((p) => p.startsWith('/api/v1/'));
+    expect(paths.length).toBeGreaterThanOrEqual(14);
+    for (const path of ['/api/v1/accounts/{accountId}/topups', '/api/v1/accounts/{accountId}/transactions/{entryId}/reversal', '/api/v1/rates/number']) {
+      expect(paths).toContain(path);
+    }
+    const topup = openapi.paths['/api/v1/accounts/{accountId}/topups'].post;
+    expect(topup.requestBody.content['application/json'].schema.required).toEqual(['amount_micros', 'request_id']);
+    expect(openapi.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+  });
+
+  it('tells caches not to keep authenticated answers', async () => {
+    const key = await keys.create({ role: 'operator', accountId: null, label: 'cache' });
+    const response = await me({ authorization: `Bearer ${key.secret}` }, '10.0.5.1');
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+
   it('answers unknown routes with the stable error body', async () => {
     const response = await app.inject('/api/v1/nowhere');
     expect(response.statusCode).toBe(404);

@@ -20,6 +20,10 @@ declare module 'fastify' {
 
 export function installAuthentication(app: FastifyInstance, keys: ApiKeyStore, limiter: FailureLimiter): void {
   app.decorateRequest('principal', null);
+  // Answers of authenticated routes are one tenant's data: no shared cache (proxy, browser) may keep them.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.routeOptions.config.permission) void reply.header('cache-control', 'no-store');
+  });
   app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config.permission;
     if (!permission) return;
