@@ -128,6 +128,9 @@ describe('UAS answer then caller BYE (transcript call 2)', () => {
     await established.promise; // createUAS resolves only once the ACK came back through the server
     const byeResponse = await caller.bye();
     expect(byeResponse.status).toBe(200);
+    expect(byeResponse.get('via')).toMatch(/;rport=5090$/);
+    expect(byeResponse.get('to')).toBe(ok.get('to'));
+    expect(byeResponse.get('cseq')).toBe('2 BYE');
     await destroyed.promise;
   });
 });

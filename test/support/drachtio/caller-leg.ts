@@ -72,6 +72,7 @@ export class CallerLeg {
     this.serverVerdict = { delivered: true, serverAnswer: null, why: 'delivered to the app' };
     this.invite = applyReceivedVia(verdict.message, this.source);
     this.inviteLengthBytes = byteLengthOf(verdict.message);
+    this.localCseq = this.invite.cseqNumber;
     link.onServerTransaction(this.transactionId, (response, msgId) => this.onAppResponse(response, msgId));
     // sofia answers 100 Trying to every INVITE itself, before the app is asked.
     this.receive(this.sofiaResponse(100, 'Trying', false));
@@ -114,7 +115,7 @@ export class CallerLeg {
   ack(): void {
     if (this.state !== 'confirmed') throw new Error(`caller: ack() needs a 2xx first (state ${this.state})`);
     const ack = buildSipMessage(`ACK ${this.remoteTarget()} SIP/2.0`, [
-      ...this.viaAndRoute('ACK', 1),
+      ...this.dialogRequestHeaders('ACK', this.mustInvite().cseqNumber),
     ]);
     this.deliverRequest(ack, '', this.transactionId);
   }
@@ -124,12 +125,13 @@ export class CallerLeg {
     if (this.state !== 'confirmed') throw new Error(`caller: bye() needs a confirmed call (state ${this.state})`);
     this.localCseq += 1;
     const bye = buildSipMessage(`BYE ${this.remoteTarget()} SIP/2.0`, [
-      ...this.viaAndRoute('BYE', this.localCseq), ...extraHeaders(options.headers),
+      ...this.dialogRequestHeaders('BYE', this.localCseq), ...extraHeaders(options.headers),
     ]);
     const transactionId = newTransactionId();
+    const received = applyReceivedVia(bye, this.source);
     const answered = new Mailbox<SipMessage>('caller: response to BYE');
     this.link.onServerTransaction(transactionId, (response, msgId) => {
-      const toPhone = this.sofiaResponseTo(bye, response);
+      const toPhone = this.sofiaResponseTo(received, response);
       this.link.send(responseSentLeader({
         requestMsgId: msgId, lengthBytes: byteLengthOf(toPhone), transport: '', to: this.source, transactionId, dialogId: '',
       }), toPhone);
@@ -285,7 +287,7 @@ export class CallerLeg {
     return contact === undefined ? this.mustInvite().uri : uriOf(contact);
   }
 
-  private viaAndRoute(method: string, cseq: number): SipHeader[] {
+  private dialogRequestHeaders(method: string, cseq: number): SipHeader[] {
     const invite = this.mustInvite();
     const toWithTag = this.responses.find((r) => r.status >= 200)?.get('to') ?? invite.get('to') ?? '';
     const contact = invite.get('contact');

@@ -63,3 +63,24 @@ function abstractToken(token: string): string {
   if (/^[0-9]+$/.test(token) && !PORTS_KEPT.has(token)) return 'N';
   return token;
 }
+
+/**
+ * The whole frame with what is random or endpoint-specific masked: ids, times, tags, branches,
+ * Call-IDs, CSeq numbers, lengths, SDP bodies and User-Agent lines. What is left is drachtio's format.
+ */
+export function maskedFrame(record: WireRecord): string {
+  const text = record.payload
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'UUID')
+    .replace(/[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}/g, 'TIME')
+    .replace(/tag=[A-Za-z0-9]+/g, 'tag=T')
+    .replace(/branch=z9hG4bK[A-Za-z0-9]+/g, 'branch=B')
+    .replace(/[0-9a-f]{32}@127\.0\.0\.1/g, 'CALLID')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-1240-[0-9a-f]{4}-[0-9a-f]{12}/g, 'CALLID')
+    .replace(/(cseq: |CSeq: )[0-9]{6,}/gi, '$1N')
+    .replace(/^([^|]*\|sip\|network\|)[0-9]+\|/, '$1N|')
+    .replace(/^([^|]*\|response\|[^|]*\|OK\|application\|)[0-9]+\|/, '$1N|')
+    .replace(/(Content-Length: )[0-9]+/gi, '$1L')
+    .replace(/\r\nUser-Agent: [^\r]*/g, '');
+  const blank = text.indexOf('\r\n\r\n');
+  return `${record.direction} ${blank === -1 ? text : text.slice(0, blank)}`;
+}
