@@ -118,10 +118,16 @@ local function set_expiry(id, amount, now, valid_ms)
 end
 
 -- Records a debit that Postgres has not seen yet: counted at once (pend), written by the debit writer.
+-- The caller saves st.pend with save_counters.
 local function queue_debit(st, key, delta, payload)
   if delta <= 0 then return end
-  st.pend = redis.call('HINCRBY', S, 'pend', delta)
+  st.pend = st.pend + delta
   redis.call('HSET', Q, key, fmt(delta) .. '|' .. payload)
+end
+
+-- Writes the pending-debit and held totals computed by the script (one command for both).
+local function save_counters(st)
+  redis.call('HSET', S, 'pend', fmt(st.pend), 'held', fmt(st.held))
 end
 
 local function reply(status, st, hold, crossing, delta)

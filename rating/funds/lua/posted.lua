@@ -6,12 +6,12 @@ if not whole(neg and string.sub(bal, 2) or bal) or not seq then return reply('in
 local st = load_state()
 if not st then return reply('no_state') end
 local done = 0
-for i = 3, #ARGV do
-  local v = redis.call('HGET', Q, ARGV[i])
-  if v then
-    done = done + tonumber(string.match(v, '^(%d+)|'))
-    redis.call('HDEL', Q, ARGV[i])
+if #ARGV >= 3 then
+  local names = { unpack(ARGV, 3) }
+  for _, v in ipairs(redis.call('HMGET', Q, unpack(names))) do
+    if v then done = done + tonumber(string.match(v, '^(%d+)|')) end
   end
+  redis.call('HDEL', Q, unpack(names))
 end
 if done > 0 then st.pend = redis.call('HINCRBY', S, 'pend', -done) end
 if seq > tonumber(st.seq) then

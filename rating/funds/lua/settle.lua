@@ -14,7 +14,8 @@ if final < rec.debited then return reply('invalid', st, rec.hold) end
 local delta = final - rec.debited
 queue_debit(st, key, delta, payload)
 set_expiry(call, 0, now, 1)
-st.held = redis.call('HINCRBY', S, 'held', -rec.hold)
+st.held = st.held - rec.hold
+save_counters(st)
 put_call(call, 'settled', final, rec.seq, 'ok', 0)
 finish(call, now)
 forget_finished(now)

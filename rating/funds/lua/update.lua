@@ -27,6 +27,7 @@ if nextg > others then
   new_hold = math.max(0, math.min(hold - delta, others))
 end
 set_expiry(call, new_hold, now, valid_ms)
-st.held = redis.call('HINCRBY', S, 'held', new_hold - hold)
+st.held = st.held + new_hold - hold
+save_counters(st)
 put_call(call, 'live', used, seq, status, new_hold)
 return reply(status, st, new_hold, recharge_crossing(st, available(st)), delta)
