@@ -3,7 +3,7 @@
 
 export const LANGUAGES = ['fr', 'en'];
 
-const TEXT = {
+export const TEXT = {
   fr: {
     'brand.sub': 'Espace client',
     'nav.logout': 'Se déconnecter',
