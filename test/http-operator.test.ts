@@ -75,4 +75,18 @@ describe('rate decks', () => {
   it('refuses an empty body', async () => {
     expect((await post('')).statusCode).toBe(400);
   });
+
+  it('accepts a deck far larger than any JSON request (a 20k-line CSV)', async () => {
+    const lines = [DECK_COLUMNS.join(',')];
+    for (let i = 0; i < 20_000; i += 1) lines.push(`1${String(i).padStart(6, '0')},US,United States zone ${i},0.01,0,60,60,0`);
+    const response = await post(`${lines.join('\n')}\n`);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().rows).toBe(20_000);
+  });
+
+  it('refuses an oversized JSON body with 400 BAD_INPUT', async () => {
+    const response = await inject('POST', '/accounts', { id: 'big', name: 'x'.repeat(100_000) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/too large/i) });
+  });
 });

@@ -39,7 +39,7 @@ export interface HttpDeps {
   readonly authFailures?: { maxFailures: number; windowSeconds: number };
 }
 
-const BODY_LIMIT_BYTES = 5 * 1024 * 1024; // a rate deck CSV of ~100k lines
+const BODY_LIMIT_BYTES = 64 * 1024; // every JSON request is a few hundred bytes; rate decks have their own limit
 
 export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({

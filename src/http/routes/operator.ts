@@ -19,6 +19,8 @@ export interface OperatorDeps {
 
 const ACCOUNT_ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,62}$' } as const;
 const LIST_LIMIT_MAX = 100;
+/** A full carrier deck (several hundred thousand prefixes) is tens of megabytes of CSV. */
+const DECK_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export function operatorRoutes(deps: OperatorDeps) {
   return async (app: FastifyInstance): Promise<void> => {
@@ -125,6 +127,7 @@ export function operatorRoutes(deps: OperatorDeps) {
 
     app.post<{ Body: string }>('/rate-decks', {
       config: { permission: 'rates:import' },
+      bodyLimit: DECK_BODY_LIMIT_BYTES,
       schema: {
         tags: ['operator'],
         summary: 'Import a rate deck (CSV body, Content-Type: text/csv); all or nothing',
