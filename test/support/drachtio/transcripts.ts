@@ -1,11 +1,11 @@
-// Reads the recorded drachtio TCP frames out of shared/drachtio/ (section 3 of each file), so that
-// tests can compare the emulator's wire with the real server's.
+// Reads the recorded drachtio TCP frames (section 3 of each file) so that tests can compare the
+// emulator's wire with the real server's. The recordings are copied from shared/drachtio/ into
+// recordings/ so that a clone of this repository alone can run the comparison.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { WireRecord } from './server';
 
-export const TRANSCRIPTS_DIR = process.env.SOLDE_DRACHTIO_TRANSCRIPTS
-  ?? fileURLToPath(new URL('../../../../shared/drachtio/', import.meta.url));
+export const TRANSCRIPTS_DIR = fileURLToPath(new URL('./recordings/', import.meta.url));
 
 export interface RecordedFrame extends WireRecord {
   /** The `<byte length>` the frame was sent with. */
