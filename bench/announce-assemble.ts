@@ -4,7 +4,7 @@
 //
 //   node --import tsx bench/announce-assemble.ts
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { createAnnouncer } from '../sip/announce/index';
@@ -43,7 +43,8 @@ function markdownTable(bench: Bench): string {
     return `| ${task.name} | ${Math.round(throughput.mean)} | ${latency.mean.toFixed(4)} | ${latency.p50.toFixed(4)} | ${latency.p99.toFixed(4)} | ${latency.samplesCount} |`;
   });
   return [
-    `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${new Date().toISOString().slice(0, 10)}; bench/announce-assemble.ts`,
+    `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg()[0]!.toFixed(1)} ` +
+      `(other work on the machine), ${new Date().toISOString().slice(0, 10)}; bench/announce-assemble.ts`,
     '',
     '| task | ops/s | mean ms | p50 ms | p99 ms | samples |',
     '|---|---:|---:|---:|---:|---:|',
