@@ -89,7 +89,7 @@ export function createAnnouncer(opts: AnnouncerOptions): Announcer {
     announcementsTotal.inc({ outcome: 'assembled' });
     const produced = produce(message, key);
     cache.set(key, produced);
-    produced.catch(() => { if (cache.get(key) === produced) cache.delete(key); });
+    produced.catch(() => { if (cache.peek(key) === produced) cache.delete(key); }); // a failure is not cached
     return produced;
   }
 

@@ -22,6 +22,11 @@ export class Lru<V> {
     return value;
   }
 
+  /** Looks without making the entry recent. */
+  peek(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
   set(key: string, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);
