@@ -34,7 +34,6 @@ async function state() {
     view: await funds.balance('strict'),
     ledger: await ledgerSum(db.pool, 'strict'),
     redis: await r.redis.hgetall(`${r.prefix}{acct:strict}:s`),
-    calls: await r.redis.hgetall(`${r.prefix}{acct:strict}:c`),
   };
 }
 

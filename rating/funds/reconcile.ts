@@ -70,10 +70,11 @@ function describe(account: Account): string {
 }
 
 async function recount(ctx: FundsContext, accountId: string): Promise<{ held: bigint; pend: bigint }> {
-  const [, , c, q] = ctx.store.keys.forAccount(accountId).all;
-  const [calls, queue] = await Promise.all([ctx.client().hvals(c), ctx.client().hvals(q)]);
-  // A call record ends with ":<hold>" (see common.lua).
-  const held = calls.reduce((sum, v) => sum + BigInt(v.slice(v.lastIndexOf(':') + 1)), 0n);
+  const [s, , q] = ctx.store.keys.forAccount(accountId).all;
+  const [fields, queue] = await Promise.all([ctx.client().hgetall(s), ctx.client().hvals(q)]);
+  // Call fields are "c:<call id>" and their record ends with ":<hold>" (see common.lua).
+  let held = 0n;
+  for (const [name, value] of Object.entries(fields)) if (name.startsWith('c:')) held += BigInt(value.slice(value.lastIndexOf(':') + 1));
   const pend = queue.reduce((sum, v) => sum + BigInt(v.slice(0, v.indexOf('|'))), 0n);
   return { held, pend };
 }

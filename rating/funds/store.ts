@@ -22,6 +22,7 @@ export interface StoreResult {
 }
 
 const STATUSES: ReadonlySet<string> = new Set(['ok', 'insufficient', 'exists', 'expired', 'not_found', 'stale', 'invalid', 'no_state']);
+const STATE_FIELDS = ['bal', 'seq', 'pend', 'held', 'nexp', 'cur', 'rthr', 'rpend'] as const;
 const UNAVAILABLE: StoreResult = { status: 'unavailable', availableMicros: 0n, holdMicros: 0n, crossing: null, delta: 0n };
 
 export interface SyncArgs {
@@ -75,11 +76,15 @@ export class FundsStore {
     return this.run('purge', accountId, []);
   }
 
-  /** The account's raw state hash and queue, for balance display, reconcile and the drainer. */
+  /** The account's state fields (not its calls) and queue, for balance display, reconcile and the drainer. */
   async inspect(accountId: string): Promise<{ state: Record<string, string>; queue: Record<string, string> } | undefined> {
-    const [s, , , q] = this.keys.forAccount(accountId).all;
+    const [s, , q] = this.keys.forAccount(accountId).all;
     try {
-      const [state, queue] = await Promise.all([this.redis.hgetall(s), this.redis.hgetall(q)]);
+      const [values, queue] = await Promise.all([this.redis.hmget(s, ...STATE_FIELDS), this.redis.hgetall(q)]);
+      const state: Record<string, string> = {};
+      STATE_FIELDS.forEach((field, i) => {
+        if (values[i] !== null && values[i] !== undefined) state[field] = values[i]!;
+      });
       return { state, queue };
     } catch (error) {
       if (!isConnectionError(error)) throw error;

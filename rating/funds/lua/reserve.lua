@@ -2,11 +2,8 @@
 -- Idempotent by call id: a repeat while the hold lives answers ok again and holds nothing more.
 local call, amount, valid_ms = ARGV[1], positive(ARGV[2]), validity(ARGV[3])
 if not valid_call(call) or not amount or not valid_ms then return reply('invalid') end
-local st = load_state()
+local st, rec, now = open_call(call)
 if not st then return reply('no_state') end
-local now = now_ms()
-purge(st, now)
-local rec = parse_call(redis.call('HGET', C, call))
 if rec then
   if rec.state == 'live' then return reply('ok', st, rec.hold) end
   if rec.state == 'expired' then return reply('expired', st, 0) end
@@ -15,7 +12,7 @@ end
 if available(st) < amount then
   return reply('insufficient', st, 0, recharge_crossing(st, available(st)))
 end
-set_expiry(call, amount, now, valid_ms)
-st.held = redis.call('HINCRBY', S, 'held', amount)
-put_call(call, 'live', 0, 0, 'ok', amount)
+set_expiry(st, call, amount, now, valid_ms)
+st.held = st.held + amount
+save(st, call, call_text('live', 0, 0, 'ok', amount))
 return reply('ok', st, amount, recharge_crossing(st, available(st)))

@@ -3,20 +3,17 @@
 -- rebuilt) is still charged: Postgres' idempotency keys and cumulative totals keep the ledger exact.
 local call, final, key, payload = ARGV[1], whole(ARGV[2]), ARGV[3], ARGV[4]
 if not valid_call(call) or not final or #key < 1 or #key > 300 then return reply('invalid') end
-local st = load_state()
+local st, known, now = open_call(call)
 if not st then return reply('no_state') end
-local now = now_ms()
-purge(st, now)
-local rec = parse_call(redis.call('HGET', C, call)) or NEW_CALL
+local rec = known or NEW_CALL
 if rec.state == 'settled' then return reply('ok', st, 0) end
 if rec.state == 'released' then return reply('exists', st, 0) end
 if final < rec.debited then return reply('invalid', st, rec.hold) end
 local delta = final - rec.debited
 queue_debit(st, key, delta, payload)
-set_expiry(call, 0, now, 1)
+set_expiry(st, call, 0, now, 1)
 st.held = st.held - rec.hold
-save_counters(st)
-put_call(call, 'settled', final, rec.seq, 'ok', 0)
+save(st, call, call_text('settled', final, rec.seq, 'ok', 0))
 finish(call, now)
 forget_finished(now)
 return reply('ok', st, 0, recharge_crossing(st, available(st)), delta)

@@ -12,10 +12,13 @@ local st = load_state()
 local status = 'ok'
 if not st then
   local held = 0
-  for _, v in ipairs(redis.call('HVALS', C)) do held = held + parse_call(v).hold end
+  local all = redis.call('HGETALL', S)
+  for i = 1, #all, 2 do
+    if string.sub(all[i], 1, 2) == 'c:' then held = held + parse_call(all[i + 1]).hold end
+  end
   local pend = 0
   for _, v in ipairs(redis.call('HVALS', Q)) do pend = pend + tonumber(string.match(v, '^(%d+)|')) end
-  redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'pend', fmt(pend), 'held', fmt(held), 'cur', cur, 'rthr', '0')
+  redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'pend', fmt(pend), 'held', fmt(held), 'cur', cur, 'rthr', '0', 'nexp', '0')
 elseif seq > tonumber(st.seq) then
   redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'cur', cur)
 elseif seq == tonumber(st.seq) then

@@ -8,11 +8,9 @@ if not valid_call(call) or not seq or not used or not nextg or not valid_ms or s
   or #key < 1 or #key > 300 then
   return reply('invalid')
 end
-local st = load_state()
+local st, known, now = open_call(call)
 if not st then return reply('no_state') end
-local now = now_ms()
-purge(st, now)
-local rec = parse_call(redis.call('HGET', C, call)) or NEW_CALL
+local rec = known or NEW_CALL
 local hold = rec.hold
 if rec.state == 'settled' or rec.state == 'released' then return reply('exists', st, hold) end
 if seq == rec.seq then return reply(rec.status, st, hold) end
@@ -26,8 +24,7 @@ if nextg > others then
   status = 'insufficient'
   new_hold = math.max(0, math.min(hold - delta, others))
 end
-set_expiry(call, new_hold, now, valid_ms)
+set_expiry(st, call, new_hold, now, valid_ms)
 st.held = st.held + new_hold - hold
-save_counters(st)
-put_call(call, 'live', used, seq, status, new_hold)
+save(st, call, call_text('live', used, seq, status, new_hold))
 return reply(status, st, new_hold, recharge_crossing(st, available(st)), delta)
