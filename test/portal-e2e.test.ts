@@ -29,7 +29,9 @@ beforeAll(async () => {
   baseUrl = await h.app.listen({ host: '127.0.0.1', port: 0 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
-  page.setDefaultTimeout(8_000);
+  // Generous: Chromium shares 2 cores with every other test file of the suite.
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (error) => console.error('portal page error:', error.message));
 }, 60_000);
 
 afterAll(async () => {
@@ -37,9 +39,15 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** Waits until the page is signed in; if it shows a sign-in error instead, fails with that error's words. */
+async function signedIn(): Promise<void> {
+  await page.locator('#app-view:not([hidden]), #login-error:not([hidden])').first().waitFor();
+  if (await page.isVisible('#login-error')) throw new Error(`sign-in refused: ${await page.textContent('#login-error')}`);
+}
+
 const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
 
-describe('portal', () => {
+describe('portal', { timeout: 60_000 }, () => {
   it('shows a refused key in words and does not sign in', async () => {
     await page.goto(`${baseUrl}/portal/`);
     await page.fill('#api-key', `sk_${'x'.repeat(43)}`);
@@ -53,7 +61,7 @@ describe('portal', () => {
   it('signs in with a key and shows the balance of the account', async () => {
     await page.fill('#api-key', adminKey);
     await page.click('#login-form button[type=submit]');
-    await page.locator('#app-view').waitFor({ state: 'visible' });
+    await signedIn();
     expect(await page.textContent('#account-name')).toBe('Cabinet Martin & Associés');
     expect(await page.textContent('#available')).toBe('0,00\u00a0€');
     await shot('02-signed-in');
@@ -74,6 +82,22 @@ describe('portal', () => {
     const api = await h.funds.balance('acme');
     expect(api.balanceMicros).toBe(20_000_000n);
     await shot('04-funds-added');
+  });
+
+  it('shows a paid call in the history with its destination and duration', async () => {
+    const callId = 'e2e-call-1';
+    expect((await h.funds.reserve({ accountId: 'acme', callId, amountMicros: 500_000n, validitySeconds: 120 })).status).toBe('ok');
+    const details = { destination: 'Morocco Mobile', durationSeconds: 61 };
+    expect((await h.funds.settle({ accountId: 'acme', callId, finalMicros: 450_000n, details })).status).toBe('ok');
+    await h.funds.flush();
+    await page.reload();
+    await signedIn();
+    await expect.poll(() => page.textContent('#available')).toBe('19,55 €');
+    const callRow = await page.locator('#history-table tbody tr').first().textContent();
+    expect(callRow).toContain('Appel vers Morocco Mobile (1 min 01 s)');
+    expect(callRow).toContain('-0,45 €');
+    await page.locator('#history').scrollIntoViewIfNeeded();
+    await shot('04b-call-in-history');
   });
 
   it('changes auto-recharge', async () => {
@@ -106,30 +130,30 @@ describe('portal', () => {
   it('switches to English, amounts and words included', async () => {
     await page.click('[data-lang=en]');
     expect(await page.textContent('#balance-title')).toBe('Balance');
-    expect(await page.textContent('#available')).toBe('€20.00');
-    expect(await page.locator('#history-table tbody tr').first().textContent()).toContain('Funds added');
+    expect(await page.textContent('#available')).toBe('€19.55');
+    expect(await page.locator('#history-table tbody tr').first().textContent()).toContain('Call to Morocco Mobile');
     await shot('07-english');
   });
 
   it('explains a declined card in words and changes nothing', async () => {
     await h.funds.addPaymentMethod({ accountId: 'acme', token: 'tok_sim_0002', last4: '0002', brand: 'visa' });
     await page.reload();
-    await page.locator('#app-view').waitFor({ state: 'visible' });
+    await signedIn();
     await page.click('#open-topup');
     await page.locator('#topup-amounts label', { hasText: '10' }).first().click();
     await page.click('#confirm-topup');
     await page.locator('#topup-error').waitFor({ state: 'visible' });
     expect(await page.textContent('#topup-error')).toContain('Your bank declined the payment. Nothing was charged.');
-    expect(await page.textContent('#available')).toBe('€20.00');
+    expect(await page.textContent('#available')).toBe('€19.55');
     await shot('08-declined');
   });
 
-  it('lets support pick a tenant and reverse a top-up with a reason', async () => {
+  it('lets support pick a tenant, explains a top-up already spent, and reverses one with a reason', async () => {
     await page.click('#logout');
     await page.locator('#login-view').waitFor({ state: 'visible' });
     await page.fill('#api-key', supportKey);
     await page.click('#login-form button[type=submit]');
-    await page.locator('#app-view').waitFor({ state: 'visible' });
+    await signedIn();
     expect(await page.isVisible('#tenant-picker')).toBe(true);
     expect(await page.isVisible('#open-topup')).toBe(false);
     await Promise.all([
@@ -141,15 +165,28 @@ describe('portal', () => {
       page.waitForResponse((response) => response.url().includes('/accounts/acme/transactions')),
       page.selectOption('#tenant-picker', 'acme'),
     ]);
-    await expect.poll(() => page.textContent('#available')).toBe('€20.00');
-    const topupRow = page.locator('#history-table tbody tr', { hasText: 'Funds added' });
-    await topupRow.locator('button').click();
-    await topupRow.locator('input').fill('Card dispute opened by the bank');
-    await shot('09-support-reversal');
-    await topupRow.locator('button[type=submit]').click();
-    await expect.poll(() => page.textContent('#available')).toBe('€0.00');
-    expect(await page.locator('#history-table tbody tr').first().textContent()).toContain('Reversal: Card dispute opened by the bank');
-    expect((await h.funds.balance('acme')).balanceMicros).toBe(0n);
+    await expect.poll(() => page.textContent('#available')).toBe('€19.55');
+
+    // The 20 € top-up paid for a call: only 19.55 € of it is left, so it cannot be reversed.
+    const spentRow = page.locator('#history-table tbody tr', { hasText: 'Funds added' });
+    await spentRow.locator('button').click();
+    await spentRow.locator('input').fill('Card dispute opened by the bank');
+    await spentRow.locator('button[type=submit]').click();
+    await page.locator('#history-error').waitFor({ state: 'visible' });
+    expect(await page.textContent('#history-error')).toContain('its money was already spent');
+    await shot('09-support-reversal-refused');
+
+    await h.funds.addPaymentMethod({ accountId: 'acme', token: 'tok_sim_4242', last4: '4242', brand: 'visa' });
+    await h.funds.topUp({ accountId: 'acme', amountMicros: 10_000_000n, requestId: 'acme:e2e-second-topup', actor: 'e2e' });
+    await page.reload();
+    await expect.poll(() => page.textContent('#available')).toBe('€29.55');
+    const newest = page.locator('#history-table tbody tr', { hasText: 'Funds added' }).first();
+    await newest.locator('button').click();
+    await newest.locator('input').fill('Charged twice by mistake');
+    await newest.locator('button[type=submit]').click();
+    await expect.poll(() => page.textContent('#available')).toBe('€19.55');
+    expect(await page.locator('#history-table tbody tr').first().textContent()).toContain('Reversal: Charged twice by mistake');
+    expect((await h.funds.balance('acme')).balanceMicros).toBe(19_550_000n);
     await shot('10-support-reversed');
   });
 });
