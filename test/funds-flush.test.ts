@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/pg';
 import { createTestRedis, deleteByPrefix, type TestRedis } from './support/redis';
 import { createTestFunds, fundAccount } from '../rating/funds/harness';
-import { ledgerSum } from '../rating/funds/ledger';
+import { ledgerSum, post } from '../rating/funds/ledger';
 import type { FundsService } from '../rating/funds/service';
 
 const EUR = 1_000_000n;
@@ -88,5 +88,16 @@ describe('Redis flushed in the middle of a run of calls', () => {
     const next = await funds.reserve({ accountId: 'flush-b', callId: 'next', amountMicros: EUR, validitySeconds: 60 });
     expect(next.status).toBe('ok');
     expect(await r.redis.hget(`${r.prefix}{acct:flush-b}:s`, 'held')).toBe(String(EUR));
+  });
+
+  it('replaces a Redis state older than Postgres (a sync that never arrived) with the Postgres balance', async () => {
+    const before = await funds.balance('flush-b');
+    // A credit reaches Postgres but its sync to Redis is lost.
+    await post(db.pool, { accountId: 'flush-b', kind: 'adjustment', amountMicros: 3n * EUR, idempotencyKey: 'lost-sync', actor: 'test', reason: 'lost sync' });
+    expect((await funds.balance('flush-b')).balanceMicros).toBe(before.balanceMicros);
+    const report = await funds.sweep();
+    expect(report.refreshed).toBe(1);
+    expect((await funds.balance('flush-b')).balanceMicros).toBe(before.balanceMicros + 3n * EUR);
+    expect((await funds.sweep()).refreshed).toBe(0);
   });
 });

@@ -84,6 +84,13 @@ export async function listAccountIds(pool: Pool, afterId: string, limit: number)
   return rows.map((r) => r.id);
 }
 
+/** A page of accounts with the ledger seq Postgres is at, for the sweeper's staleness check. */
+export async function listAccountSeqs(pool: Pool, afterId: string, limit: number): Promise<Array<{ id: string; ledgerSeq: bigint }>> {
+  const { rows } = await pool.query<{ id: string; ledger_seq: string }>(
+    'SELECT id, ledger_seq FROM accounts WHERE id > $1 ORDER BY id LIMIT $2', [afterId, limit]);
+  return rows.map((r) => ({ id: r.id, ledgerSeq: BigInt(r.ledger_seq) }));
+}
+
 export async function createAccount(pool: Pool, input: NewAccount, defaultCurrency: string): Promise<Account> {
   assertAccountId(input.id);
   const name = input.name?.trim();
