@@ -1,3 +1,4 @@
+import { AccountCache } from './account-cache';
 import { CallSlots } from './concurrency';
 import type { SipConfig, SipDeps } from './deps';
 import { buildPipeline, type PipelineState } from './pipeline/steps';
@@ -15,6 +16,8 @@ export interface SipApp {
   readonly liveCalls: number;
   /** The session of a call by its key (Call-ID;from-tag), for tests and diagnostics. */
   session(key: string): CallSession | undefined;
+  /** How many calls in progress are in each phase (diagnostics). */
+  callsByPhase(): Record<string, number>;
   /** Resolves when every call in progress has finished. */
   idle(): Promise<void>;
   /**
@@ -39,7 +42,7 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
   };
   // drachtio-srf accepts an array of middleware; its typings only admit one function.
   const use = deps.srf.use.bind(deps.srf) as unknown as (method: string, steps: unknown[]) => void;
-  use('invite', buildPipeline(deps, services, state));
+  use('invite', buildPipeline({ ...deps, accounts: new AccountCache(deps.accounts, deps.accountCacheMs ?? 5_000) }, services, state));
 
   const reloadPbxSources = async () => {
     state.pbxSources = await loadPbxSources(deps.pool);
@@ -59,6 +62,11 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
     reloadPbxSources,
     get liveCalls() { return state.live.size; },
     session: (key) => state.live.get(key),
+    callsByPhase() {
+      const counts: Record<string, number> = {};
+      for (const session of state.live.values()) counts[session.phase] = (counts[session.phase] ?? 0) + 1;
+      return counts;
+    },
     idle,
     async stop(deadlineSeconds = deps.config.drainDeadlineSeconds) {
       state.draining = true;

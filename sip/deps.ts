@@ -61,4 +61,6 @@ export interface SipDeps {
   readonly pool: Pool;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** How long a tenant's status and limits are cached (default 5 s; 0: read on every INVITE). */
+  readonly accountCacheMs?: number;
 }

@@ -35,6 +35,8 @@ export interface TestbedOptions {
   readonly drainDeadlineSeconds?: number;
   /** Length of the 'short' announcer's tone (default 300 ms). */
   readonly toneMs?: number;
+  /** An rtpengine started by the caller (benchmarks need a wider port range than the tests' one). */
+  readonly rtpengine?: TestRtpengine;
   /** Point the media client at a port where no rtpengine listens (media failure tests). */
   readonly brokenMedia?: boolean;
 }
@@ -68,7 +70,7 @@ export const TEST_TARIFFS: readonly Tariff[] = [
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
   const db = await createTestDatabase();
   const redis: TestRedis = await createTestRedis();
-  const rtpengine = await startRtpengine();
+  const rtpengine = options.rtpengine ?? await startRtpengine();
   const server = await startDrachtioServer({ secret: SECRET });
   // The funds engine gets a connection of its own, so a test can cut it (Redis unreachable) and still clean up.
   const fundsRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -111,6 +113,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       media.close();
       await rtpengine.stop();
       await redis.cleanup();
+      db.pool.on('error', () => undefined); // the drop terminates connections the funds engine may still hold
       await db.drop();
       rmSync(workDir, { recursive: true, force: true });
     },
