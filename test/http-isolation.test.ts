@@ -61,6 +61,7 @@ const ROUTES: readonly RouteCase[] = [
     name: 'issue a key', method: 'POST', url: () => '/api/v1/keys', writes: true,
     body: () => ({ role: 'account-admin', account_id: 'acme', label: 'issued in test' }), allowed: ['operator'],
   },
+  { name: 'list keys', method: 'GET', url: () => '/api/v1/keys', allowed: ['operator'] },
   { name: 'revoke a key', method: 'DELETE', url: () => `/api/v1/keys/${spareKeyId}`, writes: true, allowed: ['operator'] },
   {
     name: 'import a rate deck', method: 'POST', url: () => '/api/v1/rate-decks', writes: true, contentType: 'text/csv',

@@ -31,6 +31,10 @@ describe('tenants and keys', () => {
     const { key, id } = issued.json();
     const asTenant = { authorization: `Bearer ${key}` };
     expect((await inject('GET', '/accounts/garage-dupont/balance', undefined, asTenant)).json().balance).toBe('0');
+    const listed = (await inject('GET', '/keys')).json().keys.find((k: { id: string }) => k.id === id);
+    expect(listed).toMatchObject({ role: 'account-admin', account_id: 'garage-dupont', label: 'Dupont portal', revoked_at: null });
+    expect(key.startsWith(listed.hint)).toBe(true);
+    expect(JSON.stringify((await inject('GET', '/keys')).json())).not.toContain(key);
     expect((await inject('DELETE', `/keys/${id}`)).json()).toEqual({ revoked: true });
     expect((await inject('GET', '/accounts/garage-dupont/balance', undefined, asTenant)).statusCode).toBe(401);
   });

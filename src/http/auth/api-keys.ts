@@ -19,6 +19,13 @@ export interface CreatedKey extends Principal {
   readonly secret: string;
 }
 
+export interface KeyListing extends Principal {
+  /** First characters of the key, so a person can tell their keys apart. */
+  readonly hint: string;
+  readonly createdAt: Date;
+  readonly revokedAt: Date | null;
+}
+
 const KEY_PREFIX = 'sk_';
 const KEY_SHAPE = /^sk_[A-Za-z0-9_-]{43}$/;
 const HINT_LENGTH = 10;
@@ -58,6 +65,16 @@ export class ApiKeyStore {
     const row = rows[0];
     if (!row) return null;
     return { keyId: row.id, role: row.role, accountId: row.account_id, label: row.label };
+  }
+
+  /** Every key, newest first (at most `limit`): hint, role, tenant, label, dates; never a secret. */
+  async list(limit: number): Promise<KeyListing[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new RangeError(`limit must be 1..1000: ${limit}`);
+    const { rows } = await this.pool.query<{ id: string; key_hint: string; role: Role; account_id: string | null; label: string; created_at: Date; revoked_at: Date | null }>(
+      'SELECT id, key_hint, role, account_id, label, created_at, revoked_at FROM api_keys ORDER BY id DESC LIMIT $1', [limit]);
+    return rows.map((r) => ({
+      keyId: r.id, hint: r.key_hint, role: r.role, accountId: r.account_id, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at,
+    }));
   }
 
   /** Revokes a key; true when it was live. Idempotent. */

@@ -111,6 +111,37 @@ export function operatorRoutes(deps: OperatorDeps) {
       return reply.status(201).send({ id: created.keyId, key: created.secret, role, account_id: accountId, label });
     });
 
+    app.get('/keys', {
+      config: { permission: 'tenants:manage' },
+      schema: {
+        tags: ['operator'],
+        summary: 'API keys, newest first (the last 1000): hint, role, tenant, label, dates; never a key',
+        response: {
+          200: {
+            type: 'object', required: ['keys'],
+            properties: {
+              keys: {
+                type: 'array',
+                items: {
+                  type: 'object', required: ['id', 'hint', 'role', 'account_id', 'label', 'created_at', 'revoked_at'],
+                  properties: {
+                    id: { type: 'string' }, hint: { type: 'string' }, role: { type: 'string' }, account_id: { type: 'string', nullable: true },
+                    label: { type: 'string' }, created_at: { type: 'string', format: 'date-time' },
+                    revoked_at: { type: 'string', format: 'date-time', nullable: true },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    }, async () => ({
+      keys: (await deps.keys.list(1000)).map((k) => ({
+        id: k.keyId, hint: k.hint, role: k.role, account_id: k.accountId, label: k.label,
+        created_at: k.createdAt.toISOString(), revoked_at: k.revokedAt?.toISOString() ?? null,
+      })),
+    }));
+
     app.delete<{ Params: { keyId: string } }>('/keys/:keyId', {
       config: { permission: 'tenants:manage' },
       schema: {
