@@ -100,4 +100,17 @@ describe('Redis flushed in the middle of a run of calls', () => {
     expect((await funds.balance('flush-b')).balanceMicros).toBe(before.balanceMicros + 3n * EUR);
     expect((await funds.sweep()).refreshed).toBe(0);
   });
+
+  it('forgets the records of calls finished more than a day ago', async () => {
+    const [s, , , f] = funds.ctx.store.keys.forAccount('flush-a').all;
+    const dayAndHourAgo = Date.now() - 25 * 3_600_000;
+    await r.redis.hset(s, 'c:ancient', 'settled:5:0:ok:0', 'fdue', '0');
+    await r.redis.zadd(f, dayAndHourAgo, 'ancient');
+    await funds.reserve({ accountId: 'flush-a', callId: 'recent', amountMicros: EUR, validitySeconds: 60 });
+    await funds.release({ accountId: 'flush-a', callId: 'recent' });
+    expect(await r.redis.hexists(s, 'c:ancient')).toBe(0);
+    expect(await r.redis.zscore(f, 'ancient')).toBeNull();
+    expect(await r.redis.hexists(s, 'c:recent')).toBe(1);
+    expect(Number(await r.redis.hget(s, 'fdue'))).toBeGreaterThan(Date.now());
+  });
 });

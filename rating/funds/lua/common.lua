@@ -8,6 +8,7 @@
 --     0 = off), rpend (seq of the crossing being recharged). And one field per call, "c:<call id>" ->
 --     "state:debited_total:last_seq:last_status:hold" (state live|settled|released|expired; hold = what
 --     the call holds now, 0 unless live). One hash, so that a reservation reads and writes both at once.
+--     fdue: no finished call's field is due to be forgotten before this (ms).
 --   X expiry zset: call id -> expiry (ms) of its live hold
 --   Q queue hash: idempotency key -> "delta|payload" of a debit not yet written to Postgres
 --   F finished zset: call id -> time finished (ms); call fields are forgotten RETAIN_MS after that
@@ -63,10 +64,10 @@ local NEW_CALL = { state = 'live', debited = 0, seq = 0, status = 'ok', hold = 0
 -- The account's state and, when `call` is given, that call's record (nil if unknown), in one read.
 -- The state is nil when Redis does not have it (never synced, or flushed).
 local function load_state(call)
-  local v = redis.call('HMGET', S, 'bal', 'pend', 'held', 'seq', 'rthr', 'rpend', 'nexp', call and ('c:' .. call) or 'c:')
+  local v = redis.call('HMGET', S, 'bal', 'pend', 'held', 'seq', 'rthr', 'rpend', 'nexp', 'fdue', call and ('c:' .. call) or 'c:')
   if not v[1] then return nil end
   return { bal = tonumber(v[1]), pend = tonumber(v[2] or '0'), held = tonumber(v[3] or '0'), seq = v[4] or '0',
-           rthr = tonumber(v[5] or '0'), rpend = v[6], nexp = tonumber(v[7] or '0') }, parse_call(v[8])
+           rthr = tonumber(v[5] or '0'), rpend = v[6], nexp = tonumber(v[7] or '0'), fdue = tonumber(v[8] or '0') }, parse_call(v[9])
 end
 
 local function available(st) return st.bal - st.pend - st.held end
@@ -104,8 +105,9 @@ local function purge(st, now)
 end
 
 -- Forgets call fields of calls finished more than RETAIN_MS ago (bounded). Called where calls finish
--- (settle, release, the sweeper's purge), which keeps the reserve path short.
-local function forget_finished(now)
+-- (settle, release, the sweeper's purge), which keeps the reserve path short; skipped until one is due.
+local function forget_finished(st, now)
+  if now < st.fdue then return end
   local old = redis.call('ZRANGEBYSCORE', F, '-inf', now - RETAIN_MS, 'LIMIT', 0, PURGE_BATCH)
   if #old > 0 then
     local fields = {}
@@ -113,6 +115,10 @@ local function forget_finished(now)
     redis.call('HDEL', S, unpack(fields))
     redis.call('ZREM', F, unpack(old))
   end
+  local first = redis.call('ZRANGE', F, 0, 0, 'WITHSCORES')
+  -- Markers added later finish later, so the oldest one left decides; none left: due a full period on.
+  st.fdue = (first[2] and tonumber(first[2]) or now) + RETAIN_MS
+  redis.call('HSET', S, 'fdue', fmt(st.fdue))
 end
 
 -- Auto-recharge: the first operation that leaves available funds under the threshold marks the crossing

@@ -13,9 +13,11 @@ if #ARGV >= 3 then
   end
   redis.call('HDEL', Q, unpack(names))
 end
-if done > 0 then st.pend = redis.call('HINCRBY', S, 'pend', -done) end
+st.pend = st.pend - done
 if seq > tonumber(st.seq) then
-  redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq))
+  redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'pend', fmt(st.pend))
   st.bal = tonumber(bal)
+elseif done > 0 then
+  redis.call('HSET', S, 'pend', fmt(st.pend))
 end
 return reply('ok', st, 0, '', done)

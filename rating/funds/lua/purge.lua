@@ -3,5 +3,5 @@ local st = load_state()
 if not st then return reply('no_state') end
 local now = now_ms()
 local n = purge(st, now)
-forget_finished(now)
+forget_finished(st, now)
 return reply('ok', st, 0, '', n)

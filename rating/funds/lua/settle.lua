@@ -15,5 +15,5 @@ set_expiry(st, call, 0, now, 1)
 st.held = st.held - rec.hold
 save(st, call, call_text('settled', final, rec.seq, 'ok', 0))
 finish(call, now)
-forget_finished(now)
+forget_finished(st, now)
 return reply('ok', st, 0, recharge_crossing(st, available(st)), delta)
