@@ -12,8 +12,8 @@ import type { FundsStore } from './store';
 
 const BATCH_SIZE = 1000;
 // Lets a batch gather debits of many calls: fewer Postgres transactions and fewer posted scripts per
-// account. The call path never waits for it (the debit already counts in Redis).
-const LINGER_MS = 20;
+// account. The call path never waits for it (the debit already counts in Redis); flush() cuts it short.
+const LINGER_MS = 100;
 const BUFFER_LIMIT = 200_000;
 const DRAIN_ACCOUNTS_PER_ROUND = 200;
 const DRAIN_ROUNDS = 1000;
@@ -30,6 +30,7 @@ export interface QueuedPayload {
 export class DebitWriter {
   private buffer: CallDebit[] = [];
   private running: Promise<void> | undefined;
+  private endLinger: (() => void) | undefined;
   private readonly pendingAccounts = new Set<string>();
 
   constructor(private readonly pool: Pool, private readonly store: FundsStore, private readonly log: Logger) {}
@@ -50,6 +51,7 @@ export class DebitWriter {
 
   /** Resolves when everything enqueued so far has been tried once. */
   async flush(): Promise<void> {
+    this.endLinger?.();
     for (let round = 0; round < 1_000 && (this.running || this.buffer.length > 0); round += 1) {
       this.running ??= this.run();
       await this.running;
@@ -58,7 +60,7 @@ export class DebitWriter {
 
   private async run(): Promise<void> {
     try {
-      await new Promise((resolve) => setTimeout(resolve, LINGER_MS));
+      await this.linger();
       for (let round = 0; round < 1_000_000 && this.buffer.length > 0; round += 1) {
         const batch = this.buffer.splice(0, BATCH_SIZE);
         await this.write(batch);
@@ -66,6 +68,18 @@ export class DebitWriter {
     } finally {
       this.running = undefined;
     }
+  }
+
+  private linger(): Promise<void> {
+    return new Promise((resolve) => {
+      const end = (): void => {
+        clearTimeout(timer);
+        this.endLinger = undefined;
+        resolve();
+      };
+      const timer = setTimeout(end, LINGER_MS);
+      this.endLinger = end;
+    });
   }
 
   /** Writes one batch; on a Postgres failure the debits stay in Redis and their accounts are marked. */
