@@ -5,7 +5,17 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { createTestFunds, fundAccount } from '../rating/funds/harness';
+import { addPbxSource } from '../sip/trust/pbx-sources';
+import { startDrachtioServer, type DrachtioServer } from '../test/support/drachtio/index';
+import { createTestDatabase } from '../test/support/pg';
+import { createTestRedis } from '../test/support/redis';
 import type { TestRtpengine } from '../test/support/rtpengine';
+import type { AppWorkerData } from './sip-app-worker';
 
 /** rtpengine with room for a few hundred concurrent calls (4 ports each). */
 export async function startBenchRtpengine(): Promise<TestRtpengine> {
@@ -112,4 +122,127 @@ export function writeResults(file: string, title: string, body: string): void {
     text = `${text.slice(0, at).trimEnd()}\n\n${block}\n${text.slice(at)}`;
   }
   writeFileSync(README, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export interface Scenario {
+  /** bench/<file>, also the block name in README.md. */
+  readonly file: string;
+  readonly title: string;
+  readonly rate: number;
+  readonly seconds: number;
+  readonly app: AppHandle;
+  /** One whole call; resolves with the measured latency (ms), or null when the call was refused. */
+  readonly oneCall: () => Promise<number | null>;
+  readonly singleNote: string;
+  /** Why calls were refused ("503 media server unavailable"), counted. */
+  readonly refusals: Map<string, number>;
+  readonly log: (line: string) => void;
+}
+
+/** The unloaded reference (tinybench, one call at a time), then the open loop; writes the README block. */
+export async function runScenario(s: Scenario): Promise<void> {
+  s.log('unloaded reference: one call at a time (tinybench)');
+  const { Bench } = await import('tinybench');
+  const bench = new Bench({ name: s.title, time: 2_000, warmupTime: 300 });
+  const single: number[] = [];
+  bench.add('one call at a time', async () => {
+    const latency = await s.oneCall();
+    if (latency !== null) single.push(latency);
+  });
+  await bench.run();
+  await s.app.idle();
+  s.refusals.clear();
+
+  s.log(`open loop: ${s.rate} calls/s for ${s.seconds} s`);
+  await s.app.busy();
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const loaded = await openLoop(s.rate, s.rate * s.seconds, s.oneCall, s.log);
+  lag.disable();
+  const busy = await s.app.busy();
+  s.log(`load generator's event loop delay during the open loop: p50 ${(lag.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms`);
+  const phases = await s.app.phases();
+  if (Object.keys(phases).length > 0) s.log(`calls still in progress: ${JSON.stringify(phases)}`);
+  await s.app.idle();
+  if (loaded.errors.length > 0) s.log(`errors: ${loaded.errors.join(' | ')}`);
+  const refused = [...s.refusals].map(([status, n]) => `${n}x ${status}`).join(', ');
+  const rows = [
+    row('one call at a time (tinybench)', single, s.singleNote),
+    row(`${s.rate} calls/s offered, ${s.seconds} s`, loaded.measured, `${loaded.offered} offered in ${(loaded.offerMs / 1000).toFixed(1)} s, `
+      + `${loaded.failures} not measured${refused ? ` (refused: ${refused})` : ''}; Solde's event loop busy ${(busy * 100).toFixed(0)}% of the time`),
+  ];
+  const body = `${environment(`bench/${s.file}`)}\n\n${TABLE_HEAD}\n${rows.join('\n')}\n`;
+  console.log(body);
+  writeResults(s.file, s.title, body);
+}
+
+/** Solde's app as the main thread sees it when it runs in a worker. */
+export interface AppHandle {
+  phases(): Promise<Record<string, number>>;
+  /** Share of time Solde's event loop was busy since the previous call. */
+  busy(): Promise<number>;
+  idle(): Promise<void>;
+}
+
+export interface SplitBed {
+  readonly server: DrachtioServer;
+  readonly app: AppHandle;
+  close(): Promise<void>;
+}
+
+/**
+ * The emulator and the load in this thread; Solde in a worker thread (its own event loop, as next to a
+ * real drachtio-server); Postgres, Redis and rtpengine shared. One funded account whose PBX is 127.0.0.1.
+ */
+export async function startSplitBed(options: { toneMs: number; balanceMicros: bigint }): Promise<SplitBed> {
+  const db = await createTestDatabase();
+  const redis = await createTestRedis();
+  const rtpengine = await startBenchRtpengine();
+  const secret = 'cymru';
+  const server = await startDrachtioServer({ secret });
+  const { funds } = createTestFunds(db.pool, redis.redis, redis.prefix);
+  await funds.createAccount({ id: 'bench', name: 'bench', language: 'en', maxConcurrentCalls: 5000 });
+  await fundAccount(funds, 'bench', options.balanceMicros, 'fund-bench');
+  await addPbxSource(db.pool, 'bench', '127.0.0.1/32');
+  const workDir = mkdtempSync(join(tmpdir(), 'solde-bench-'));
+  const data: AppWorkerData = { databaseUrl: db.url, redisPrefix: redis.prefix, ngPort: rtpengine.ngPort, drachtioPort: server.port,
+    secret, toneMs: options.toneMs, workDir };
+  // A worker does not inherit tsx's loader: register it first, then load the TypeScript entry.
+  const entry = new URL('./sip-app-worker.ts', import.meta.url).href;
+  const worker = new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(entry)});`,
+    { eval: true, workerData: data });
+  const reply = (type: string) => new Promise<{ type: string; phases?: Record<string, number>; utilization?: number }>((resolve, reject) => {
+    const onMessage = (message: { type: string }) => {
+      if (message.type !== type) return;
+      worker.off('message', onMessage);
+      worker.off('error', reject);
+      resolve(message);
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+  });
+  await reply('ready');
+  await server.waitForApp();
+  return {
+    server,
+    app: {
+      phases: async () => { const answer = reply('phases'); worker.postMessage({ type: 'phases' }); return (await answer).phases ?? {}; },
+      busy: async () => { const answer = reply('busy'); worker.postMessage({ type: 'busy' }); return (await answer).utilization ?? Number.NaN; },
+      idle: async () => { const answer = reply('idle'); worker.postMessage({ type: 'idle' }); await answer; },
+    },
+    async close() {
+      const stopped = reply('stopped');
+      worker.postMessage({ type: 'stop' });
+      await stopped;
+      await worker.terminate();
+      await funds.flush().catch(() => undefined);
+      await server.close();
+      await rtpengine.stop();
+      await redis.cleanup();
+      db.pool.on('error', () => undefined);
+      await db.drop();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
 }

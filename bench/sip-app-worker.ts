@@ -1,0 +1,66 @@
+// Solde's SIP application alone in a worker thread, for bench/sip-*-latency.ts: in production
+// drachtio-server is a process of its own, so the emulator (main thread) must not share Solde's event
+// loop. Builds the app on the database, Redis prefix and rtpengine the main thread set up, and answers
+// 'idle' and 'stop' messages.
+import { parentPort, workerData } from 'node:worker_threads';
+import Srf from 'drachtio-srf';
+import { Redis } from 'ioredis';
+import { createClassifier } from '../rating/classify/index';
+import { createPool } from '../rating/db/pool';
+import { createTestFunds } from '../rating/funds/harness';
+import { TariffIndex } from '../rating/tariffs/tariff-index';
+import { createLogger } from '../src/log';
+import { startSip } from '../sip/app';
+import { createRtpengineMedia } from '../sip/media/rtpengine';
+import { shortToneAnnouncer, TEST_TARIFFS } from '../sip/testing/testbed';
+import { TEST_REDIS_URL } from '../test/support/redis';
+
+export interface AppWorkerData {
+  readonly databaseUrl: string;
+  readonly redisPrefix: string;
+  readonly ngPort: number;
+  readonly drachtioPort: number;
+  readonly secret: string;
+  readonly toneMs: number;
+  readonly workDir: string;
+}
+
+const data = workerData as AppWorkerData;
+const port = parentPort!;
+const pool = createPool(data.databaseUrl, 20);
+const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+const { funds } = createTestFunds(pool, redis, data.redisPrefix);
+const media = createRtpengineMedia({ host: '127.0.0.1', port: data.ngPort, timeoutMs: 1000 });
+const config = {
+  meterIntervalSeconds: 60, grantValiditySeconds: 180, trunkUri: 'sip:127.0.0.1:5070', drainDeadlineSeconds: 5,
+  drachtio: { mode: 'inbound' as const, host: '127.0.0.1', port: data.drachtioPort, secret: data.secret },
+};
+const index = TariffIndex.build(TEST_TARIFFS);
+const app = await startSip(config, {
+  srf: new Srf(), config, classify: createClassifier({ includedCountries: ['DE', 'BE', 'ES', 'IT', 'NL', 'PT', 'AT', 'CH', 'GB', 'IE', 'LU', 'PL'] }),
+  tariffs: { current: () => index }, funds, accounts: { get: async (id) => (await funds.getAccount(id)) ?? null },
+  announcer: shortToneAnnouncer(data.workDir, data.toneMs), media, pool, logger: createLogger(process.env.SOLDE_BENCH_LOG_LEVEL ?? 'silent'),
+});
+
+let elu = performance.eventLoopUtilization();
+port.on('message', (message: { type: 'idle' | 'stop' | 'phases' | 'busy' }) => {
+  if (message.type === 'phases') port.postMessage({ type: 'phases', phases: app.callsByPhase() });
+  if (message.type === 'busy') {
+    // Share of time Solde's event loop was busy since the last ask: 1.0 means CPU-bound.
+    const now = performance.eventLoopUtilization();
+    port.postMessage({ type: 'busy', utilization: performance.eventLoopUtilization(now, elu).utilization });
+    elu = now;
+  }
+  if (message.type === 'idle') void app.idle().then(() => port.postMessage({ type: 'idle' }));
+  if (message.type === 'stop') {
+    void (async () => {
+      await app.stop(0).catch(() => undefined);
+      await funds.flush().catch(() => undefined);
+      media.close();
+      redis.disconnect();
+      await pool.end();
+      port.postMessage({ type: 'stopped' });
+    })();
+  }
+});
+port.postMessage({ type: 'ready' });
