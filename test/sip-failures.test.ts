@@ -44,4 +44,17 @@ describe('Redis unreachable', () => {
     await Promise.all([included.bye(), toll.bye()]);
     await bed.app.idle();
   });
+
+  it('shutdown with a B leg still ringing: the B leg is canceled, the caller gets 503, the call is recorded', async () => {
+    const caller = bed.server.placeCall({ from: '405', to: '0612345678' });
+    const b = await bed.server.nextBLeg();
+    b.respond(180);
+    const stopping = bed.app.stop(0);
+    await b.waitForCancel();
+    const final = await caller.waitForFinal();
+    expect(final.status).toBe(503);
+    await stopping;
+    const record = await readCallRecord(bed.db.pool, callKey(caller.callId, caller.fromTag));
+    expect(record).toMatchObject({ class: 'INCLUDED', endingReason: 'shutdown', sipStatus: 503, answered: false });
+  });
 });

@@ -153,6 +153,8 @@ export class CallSession {
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number') {
       if (status === 487) return this.finish({ reason: 'caller-cancel', status: 487 });
+      // B's failure goes to the caller as is; a redirect is not followed (the trunk is the only route).
+      if (status < 400) return this.finish({ reason: 'b-failed', status: 502, phrase: 'Bad Gateway' });
       return this.finish({ reason: 'b-failed', status, phrase: (error as { reason?: string }).reason });
     }
     this.log.error({ err: error }, 'bridging to the trunk failed');
@@ -172,6 +174,8 @@ export class CallSession {
     const connected = (dialog: Srf.Dialog) => (dialog as unknown as { connected?: boolean }).connected !== false;
     if (!connected(uas)) this.hungUpBy('caller');
     else if (!connected(uac)) this.hungUpBy('callee');
+    // Solde asked to end the call while B was ringing, and B answered before the CANCEL reached it.
+    else if (this.requestedEnding) void this.finish(this.requestedEnding);
   }
 
   private hungUpBy(side: 'caller' | 'callee'): void {

@@ -96,7 +96,8 @@ async function bridge(session: CallSession, options: Partial<Srf.CreateB2BUAOpti
   };
   let dialogs: { uas: Srf.Dialog; uac: Srf.Dialog };
   try {
-    dialogs = await srf.createB2BUA(session.req, session.res, target, options, callbacks);
+    // passFailure false: the caller's final answer is Solde's (B's status relayed, or 503 at shutdown).
+    dialogs = await srf.createB2BUA(session.req, session.res, target, { ...options, passFailure: false }, callbacks);
   } catch (error) {
     await session.bLegFailed(error);
     return;
@@ -108,7 +109,7 @@ async function bridge(session: CallSession, options: Partial<Srf.CreateB2BUAOpti
     return;
   }
   session.answered(dialogs.uas, dialogs.uac);
-  if (session.isPaid) startMeter(session);
+  if (session.isPaid && session.phase === 'answered') startMeter(session);
 }
 
 function startMeter(session: CallSession): void {
