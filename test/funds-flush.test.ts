@@ -73,9 +73,10 @@ describe('Redis flushed in the middle of a run of calls', () => {
     const held = await funds.reserve({ accountId: 'flush-a', callId: 'crashed', amountMicros: 7n * EUR, validitySeconds: 1 });
     expect(held.status).toBe('ok');
     expect((await funds.balance('flush-a')).availableMicros).toBe(before.availableMicros - 7n * EUR);
+    expect((await funds.sweep()).liveHolds).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const report = await funds.sweep();
-    expect(report.expiredHolds).toBe(1);
+    expect(report).toMatchObject({ expiredHolds: 1, liveHolds: 0 });
     expect(await funds.balance('flush-a')).toMatchObject({ availableMicros: before.availableMicros, heldMicros: 0n });
     // The call coming back late is told its hold expired, and nothing is held again.
     expect((await funds.reserve({ accountId: 'flush-a', callId: 'crashed', amountMicros: 7n * EUR, validitySeconds: 60 })).status).toBe('expired');
@@ -102,15 +103,16 @@ describe('Redis flushed in the middle of a run of calls', () => {
   });
 
   it('forgets the records of calls finished more than a day ago', async () => {
-    const [s, , , f] = funds.ctx.store.keys.forAccount('flush-a').all;
-    const dayAndHourAgo = Date.now() - 25 * 3_600_000;
-    await r.redis.hset(s, 'c:ancient', 'settled:5:0:ok:0', 'fdue', '0');
-    await r.redis.zadd(f, dayAndHourAgo, 'ancient');
+    const [s, x] = funds.ctx.store.keys.forAccount('flush-a').all;
+    // Finished more than a day ago: its forget time has passed.
+    await r.redis.hset(s, 'c:ancient', 'settled:5:0:ok:0', 'nexp', '0');
+    await r.redis.zadd(x, Date.now() - 3_600_000, 'ancient');
     await funds.reserve({ accountId: 'flush-a', callId: 'recent', amountMicros: EUR, validitySeconds: 60 });
     await funds.release({ accountId: 'flush-a', callId: 'recent' });
     expect(await r.redis.hexists(s, 'c:ancient')).toBe(0);
-    expect(await r.redis.zscore(f, 'ancient')).toBeNull();
+    expect(await r.redis.zscore(x, 'ancient')).toBeNull();
     expect(await r.redis.hexists(s, 'c:recent')).toBe(1);
-    expect(Number(await r.redis.hget(s, 'fdue'))).toBeGreaterThan(Date.now());
+    // The released call is forgotten a day after it finished.
+    expect(Number(await r.redis.zscore(x, 'recent'))).toBeGreaterThan(Date.now() + 23 * 3_600_000);
   });
 });

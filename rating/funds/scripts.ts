@@ -10,7 +10,7 @@ export const SCRIPT_NAMES = ['reserve', 'update', 'settle', 'release', 'sync', '
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 const LUA_DIR = fileURLToPath(new URL('./lua/', import.meta.url));
-const KEY_COUNT = 4;
+const KEY_COUNT = 3;
 
 /** [status, available, call hold, recharge crossing ('' = none), delta or count] */
 export type ScriptReply = [string, number, number, string, number];

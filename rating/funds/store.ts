@@ -22,7 +22,7 @@ export interface StoreResult {
 }
 
 const STATUSES: ReadonlySet<string> = new Set(['ok', 'insufficient', 'exists', 'expired', 'not_found', 'stale', 'invalid', 'no_state']);
-const STATE_FIELDS = ['bal', 'seq', 'pend', 'held', 'nexp', 'cur', 'rthr', 'rpend'] as const;
+const STATE_FIELDS = ['bal', 'seq', 'pend', 'held', 'live', 'nexp', 'cur', 'rthr', 'rpend'] as const;
 const UNAVAILABLE: StoreResult = { status: 'unavailable', availableMicros: 0n, holdMicros: 0n, crossing: null, delta: 0n };
 
 export interface SyncArgs {

@@ -35,7 +35,7 @@ export async function sweepOnce(ctx: FundsContext): Promise<SweepReport> {
         if (r.status !== 'ok' || r.delta === 0n) break;
         expired += Number(r.delta);
       }
-      live += await ctx.store.client.zcard(ctx.store.keys.forAccount(id).all[1]);
+      live += Number((await ctx.store.client.hget(ctx.store.keys.forAccount(id).all[0], 'live')) ?? 0);
     }
     accounts += rows.length;
     after = rows[rows.length - 1]!.id;

@@ -4,15 +4,15 @@
 --
 -- KEYS (all under one hash tag {acct:<id>}, so every script touches one cluster slot):
 --   S account hash. State fields: bal (posted balance at ledger seq), seq, pend (debits not yet posted),
---     held (sum of live holds), nexp (no hold expires before this, ms), cur, rthr (auto-recharge threshold,
---     0 = off), rpend (seq of the crossing being recharged). And one field per call, "c:<call id>" ->
---     "state:debited_total:last_seq:last_status:hold" (state live|settled|released|expired; hold = what
---     the call holds now, 0 unless live). One hash, so that a reservation reads and writes both at once.
---     fdue: no finished call's field is due to be forgotten before this (ms).
---   X expiry zset: call id -> expiry (ms) of its live hold
+--     held (sum of live holds), live (number of live calls), nexp (nothing in X is due before this, ms),
+--     cur, rthr (auto-recharge threshold, 0 = off), rpend (seq of the crossing being recharged). And one
+--     field per call, "c:<call id>" -> "state:debited_total:last_seq:last_status:hold" (state live|settled|
+--     released|expired; hold = what the call holds now, 0 unless live). One hash, so that a reservation
+--     reads and writes both at once.
+--   X zset: call id -> when something must happen to it (ms): a live call expires then (its hold is
+--     freed: nobody renewed it); a finished call's field is forgotten then (RETAIN_MS after it finished).
 --   Q queue hash: idempotency key -> "delta|payload" of a debit not yet written to Postgres
---   F finished zset: call id -> time finished (ms); call fields are forgotten RETAIN_MS after that
-local S, X, Q, F = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local S, X, Q = KEYS[1], KEYS[2], KEYS[3]
 local MAX = 1000000000000000
 local RETAIN_MS = 86400000
 local PURGE_BATCH = 100
@@ -64,61 +64,56 @@ local NEW_CALL = { state = 'live', debited = 0, seq = 0, status = 'ok', hold = 0
 -- The account's state and, when `call` is given, that call's record (nil if unknown), in one read.
 -- The state is nil when Redis does not have it (never synced, or flushed).
 local function load_state(call)
-  local v = redis.call('HMGET', S, 'bal', 'pend', 'held', 'seq', 'rthr', 'rpend', 'nexp', 'fdue', call and ('c:' .. call) or 'c:')
+  local v = redis.call('HMGET', S, 'bal', 'pend', 'held', 'seq', 'rthr', 'rpend', 'nexp', 'live', call and ('c:' .. call) or 'c:')
   if not v[1] then return nil end
   return { bal = tonumber(v[1]), pend = tonumber(v[2] or '0'), held = tonumber(v[3] or '0'), seq = v[4] or '0',
-           rthr = tonumber(v[5] or '0'), rpend = v[6], nexp = tonumber(v[7] or '0'), fdue = tonumber(v[8] or '0') }, parse_call(v[9])
+           rthr = tonumber(v[5] or '0'), rpend = v[6], nexp = tonumber(v[7] or '0'), live = tonumber(v[8] or '0') }, parse_call(v[9])
 end
 
 local function available(st) return st.bal - st.pend - st.held end
 
-local function finish(id, now) redis.call('ZADD', F, now, id) end
-
--- Frees holds whose validity ended (bounded per call). Every script calls it: expiry is lazy. Skipped
--- while no hold can have expired (nexp). Returns how many were freed.
+-- Frees the holds of live calls whose validity ended, and forgets the fields of calls finished RETAIN_MS
+-- ago (bounded per call). Every script calls it: expiry is lazy. Skipped while nothing is due (nexp).
+-- Returns how many holds expired.
 local function purge(st, now)
   if now < st.nexp then return 0 end
   local ids = redis.call('ZRANGEBYSCORE', X, '-inf', now, 'LIMIT', 0, PURGE_BATCH)
+  local expired = 0
   if #ids > 0 then
     local fields = {}
     for i, id in ipairs(ids) do fields[i] = 'c:' .. id end
     local recs = redis.call('HMGET', S, unpack(fields))
-    local writes = {}
+    local writes, rescore, forget, gone = {}, {}, {}, {}
     for i, id in ipairs(ids) do
       local rec = parse_call(recs[i])
-      if rec then
+      if rec and rec.state == 'live' then
+        expired = expired + 1
         st.held = st.held - rec.hold
+        st.live = st.live - 1
         writes[#writes + 1] = fields[i]
         writes[#writes + 1] = call_text('expired', rec.debited, rec.seq, rec.status, 0)
+        rescore[#rescore + 1] = now + RETAIN_MS
+        rescore[#rescore + 1] = id
+      else
+        forget[#forget + 1] = fields[i]
+        gone[#gone + 1] = id
       end
-      finish(id, now)
     end
-    redis.call('ZREM', X, unpack(ids))
+    if #gone > 0 then
+      redis.call('HDEL', S, unpack(forget))
+      redis.call('ZREM', X, unpack(gone))
+    end
+    if #rescore > 0 then redis.call('ZADD', X, unpack(rescore)) end
     writes[#writes + 1] = 'held'
     writes[#writes + 1] = fmt(st.held)
+    writes[#writes + 1] = 'live'
+    writes[#writes + 1] = fmt(st.live)
     redis.call('HSET', S, unpack(writes))
   end
   local first = redis.call('ZRANGE', X, 0, 0, 'WITHSCORES')
   st.nexp = first[2] and tonumber(first[2]) or NEVER
   redis.call('HSET', S, 'nexp', fmt(st.nexp))
-  return #ids
-end
-
--- Forgets call fields of calls finished more than RETAIN_MS ago (bounded). Called where calls finish
--- (settle, release, the sweeper's purge), which keeps the reserve path short; skipped until one is due.
-local function forget_finished(st, now)
-  if now < st.fdue then return end
-  local old = redis.call('ZRANGEBYSCORE', F, '-inf', now - RETAIN_MS, 'LIMIT', 0, PURGE_BATCH)
-  if #old > 0 then
-    local fields = {}
-    for i, id in ipairs(old) do fields[i] = 'c:' .. id end
-    redis.call('HDEL', S, unpack(fields))
-    redis.call('ZREM', F, unpack(old))
-  end
-  local first = redis.call('ZRANGE', F, 0, 0, 'WITHSCORES')
-  -- Markers added later finish later, so the oldest one left decides; none left: due a full period on.
-  st.fdue = (first[2] and tonumber(first[2]) or now) + RETAIN_MS
-  redis.call('HSET', S, 'fdue', fmt(st.fdue))
+  return expired
 end
 
 -- Auto-recharge: the first operation that leaves available funds under the threshold marks the crossing
@@ -131,20 +126,22 @@ local function recharge_crossing(st, avail)
   return ''
 end
 
--- The expiry of a call's hold (the amount itself is in the call's field).
-local function set_expiry(st, id, amount, now, valid_ms)
-  if amount > 0 then
-    local at = now + valid_ms
-    redis.call('ZADD', X, at, id)
-    if at < st.nexp then st.nexp = at end
-  else
-    redis.call('ZREM', X, id)
-  end
+-- When a call expires if nobody renews it (live), or is forgotten (finished: valid_ms = RETAIN_MS).
+local function set_due(st, id, now, valid_ms)
+  local at = now + valid_ms
+  redis.call('ZADD', X, at, id)
+  if at < st.nexp then st.nexp = at end
 end
 
 -- Writes the counters computed by the script and the call's record, in one command.
 local function save(st, call, rec_text)
-  redis.call('HSET', S, 'pend', fmt(st.pend), 'held', fmt(st.held), 'nexp', fmt(st.nexp), 'c:' .. call, rec_text)
+  redis.call('HSET', S, 'pend', fmt(st.pend), 'held', fmt(st.held), 'live', fmt(st.live), 'nexp', fmt(st.nexp), 'c:' .. call, rec_text)
+end
+
+-- Counts a call that becomes live (new, or back from expiry) or stops being live.
+local function count_live(st, was_live, is_live)
+  if was_live and not is_live then st.live = st.live - 1 end
+  if is_live and not was_live then st.live = st.live + 1 end
 end
 
 -- Records a debit that Postgres has not seen yet: counted at once (pend, saved by `save`), written by

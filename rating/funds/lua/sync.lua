@@ -11,14 +11,18 @@ end
 local st = load_state()
 local status = 'ok'
 if not st then
-  local held = 0
+  local held, live = 0, 0
   local all = redis.call('HGETALL', S)
   for i = 1, #all, 2 do
-    if string.sub(all[i], 1, 2) == 'c:' then held = held + parse_call(all[i + 1]).hold end
+    if string.sub(all[i], 1, 2) == 'c:' then
+      local rec = parse_call(all[i + 1])
+      held = held + rec.hold
+      if rec.state == 'live' then live = live + 1 end
+    end
   end
   local pend = 0
   for _, v in ipairs(redis.call('HVALS', Q)) do pend = pend + tonumber(string.match(v, '^(%d+)|')) end
-  redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'pend', fmt(pend), 'held', fmt(held), 'cur', cur, 'rthr', '0', 'nexp', '0')
+  redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'pend', fmt(pend), 'held', fmt(held), 'live', fmt(live), 'cur', cur, 'rthr', '0', 'nexp', '0')
 elseif seq > tonumber(st.seq) then
   redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'cur', cur)
 elseif seq == tonumber(st.seq) then
