@@ -1,7 +1,7 @@
 // Included call: time from the INVITE reaching Solde to the B-leg INVITE leaving it, at 200 calls/s
 // offered (open loop), and one call at a time through tinybench for the unloaded reference.
-//   node --import tsx bench/sip-included-latency.ts        (BENCH_SECONDS=10, BENCH_RATE=200)
-import { runScenario, startSplitBed } from './sip-setup';
+//   node --import tsx bench/sip-included-latency.ts        (BENCH_SECONDS=10, BENCH_RATES=200,100)
+import { ratesFromEnv, runScenario, startSplitBed } from './sip-setup';
 
 const log = (line: string) => console.log(`sip-included-latency: ${line}`);
 log('starting Postgres database, Redis prefix, rtpengine, drachtio emulator, and Solde in a worker thread');
@@ -30,7 +30,7 @@ try {
   };
   await runScenario({
     file: 'sip-included-latency.ts', title: 'Included call: INVITE received to B-leg INVITE sent',
-    rate: Number(process.env.BENCH_RATE ?? 200), seconds: Number(process.env.BENCH_SECONDS ?? 10),
+    rates: ratesFromEnv(), seconds: Number(process.env.BENCH_SECONDS ?? 10),
     app: bed.app, oneCall, refusals, log, singleNote: 'closed loop; each call is then answered and hung up',
   });
 } finally {

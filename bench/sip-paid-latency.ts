@@ -1,8 +1,8 @@
 // Paid call: time from the INVITE reaching Solde to the 183 leaving it (classification, rating, first
 // grant reserved in Redis, rtpengine offer and early answer; the announcement that follows is excluded),
 // at 200 calls/s offered (open loop), and one call at a time through tinybench for the unloaded reference.
-//   node --import tsx bench/sip-paid-latency.ts        (BENCH_SECONDS=10, BENCH_RATE=200)
-import { runScenario, startSplitBed } from './sip-setup';
+//   node --import tsx bench/sip-paid-latency.ts        (BENCH_SECONDS=10, BENCH_RATES=200,100)
+import { ratesFromEnv, runScenario, startSplitBed } from './sip-setup';
 
 const log = (line: string) => console.log(`sip-paid-latency: ${line}`);
 log('starting Postgres database, Redis prefix, rtpengine, drachtio emulator, and Solde in a worker thread');
@@ -29,7 +29,7 @@ try {
   };
   await runScenario({
     file: 'sip-paid-latency.ts', title: 'Paid call: INVITE received to 183 sent (announcement excluded)',
-    rate: Number(process.env.BENCH_RATE ?? 200), seconds: Number(process.env.BENCH_SECONDS ?? 10),
+    rates: ratesFromEnv(), seconds: Number(process.env.BENCH_SECONDS ?? 10),
     app: bed.app, oneCall, refusals, log,
     singleNote: 'closed loop; each call then hears a 100 ms announcement, is answered and hung up',
   });

@@ -98,13 +98,21 @@ export function environment(file: string): string {
 const README = new URL('./README.md', import.meta.url);
 const SECTION = '## SIP';
 const INTRO = `Call control (sip/) driven through the drachtio wire protocol by the test-side drachtio-server emulator
-(test/support/drachtio), with real Postgres, Redis and rtpengine. Latency is measured where drachtio-server
-would see it: from the INVITE frame written to Solde's TCP connection to the B-leg INVITE frame (included
-call) or the 183 (paid call: rating, reserve in Redis, rtpengine offer + answer; the announcement itself
-excluded) coming back. Calls are offered open-loop at a fixed rate (a slow answer does not slow the offer);
-each call is then answered and hung up. The emulator, Solde and rtpengine share the machine's 2 cores with
-the other engineers' work, so these are upper bounds. Run a file with \`node --import tsx bench/<file>\`; it
-rewrites its own block below.`;
+(test/support/drachtio), with real Postgres, Redis and rtpengine. Solde runs in a worker thread, so its event
+loop is its own as it is beside a real drachtio-server; the emulator and the load generator run in the main
+thread. Latency is measured where drachtio-server would see it: from the INVITE frame written to Solde's TCP
+connection to the B-leg INVITE frame (included call) or the 183 (paid call: rating, first grant reserved in
+Redis, rtpengine offer and early answer; the announcement that follows is excluded) coming back. Calls are
+offered open-loop at a fixed rate (a slow answer does not slow the offer); each call is then answered and
+hung up, so the rest of every call (ACK, BYE, settlement, call record, rtpengine delete) loads the machine
+too. Everything shares the machine's 2 cores with the other engineers' work (their Redis benchmarks
+included): the figures are upper bounds. Run a file with \`node --import tsx bench/<file>\`; it rewrites its
+own block below.
+
+Reading (CPU profile of Solde's thread at 200 calls/s): drachtio-srf's message parsing and the socket writes
+take most of Solde's own CPU; sip/ code is about 3%. A paid call costs five rtpengine NG round trips and
+two Redis scripts more than an included one; when the machine is saturated, NG replies miss their 1 s
+budget and Solde sheds the call with 503 + Retry-After (it never waits unboundedly and never charges).`;
 
 /** Replaces this file's block (between markers) inside bench/README.md's "## SIP" section. */
 export function writeResults(file: string, title: string, body: string): void {
@@ -128,7 +136,8 @@ export interface Scenario {
   /** bench/<file>, also the block name in README.md. */
   readonly file: string;
   readonly title: string;
-  readonly rate: number;
+  /** Offered rates, calls/s: one open-loop run each. */
+  readonly rates: readonly number[];
   readonly seconds: number;
   readonly app: AppHandle;
   /** One whole call; resolves with the measured latency (ms), or null when the call was refused. */
@@ -153,25 +162,8 @@ export async function runScenario(s: Scenario): Promise<void> {
   await s.app.idle();
   s.refusals.clear();
 
-  s.log(`open loop: ${s.rate} calls/s for ${s.seconds} s`);
-  await s.app.busy();
-  const { monitorEventLoopDelay } = await import('node:perf_hooks');
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  const loaded = await openLoop(s.rate, s.rate * s.seconds, s.oneCall, s.log);
-  lag.disable();
-  const busy = await s.app.busy();
-  s.log(`load generator's event loop delay during the open loop: p50 ${(lag.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms`);
-  const phases = await s.app.phases();
-  if (Object.keys(phases).length > 0) s.log(`calls still in progress: ${JSON.stringify(phases)}`);
-  await s.app.idle();
-  if (loaded.errors.length > 0) s.log(`errors: ${loaded.errors.join(' | ')}`);
-  const refused = [...s.refusals].map(([status, n]) => `${n}x ${status}`).join(', ');
-  const rows = [
-    row('one call at a time (tinybench)', single, s.singleNote),
-    row(`${s.rate} calls/s offered, ${s.seconds} s`, loaded.measured, `${loaded.offered} offered in ${(loaded.offerMs / 1000).toFixed(1)} s, `
-      + `${loaded.failures} not measured${refused ? ` (refused: ${refused})` : ''}; Solde's event loop busy ${(busy * 100).toFixed(0)}% of the time`),
-  ];
+  const rows = [row('one call at a time (tinybench)', single, s.singleNote)];
+  for (const rate of s.rates) rows.push(await loadedRow(s, rate));
   const body = `${environment(`bench/${s.file}`)}\n\n${TABLE_HEAD}\n${rows.join('\n')}\n`;
   console.log(body);
   writeResults(s.file, s.title, body);
@@ -245,4 +237,29 @@ export async function startSplitBed(options: { toneMs: number; balanceMicros: bi
       rmSync(workDir, { recursive: true, force: true });
     },
   };
+}
+
+async function loadedRow(s: Scenario, rate: number): Promise<string> {
+  s.refusals.clear();
+  s.log(`open loop: ${rate} calls/s for ${s.seconds} s`);
+  await s.app.busy();
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const loaded = await openLoop(rate, rate * s.seconds, s.oneCall, s.log);
+  lag.disable();
+  const busy = await s.app.busy();
+  s.log(`load generator's event loop delay during the open loop: p50 ${(lag.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms`);
+  const phases = await s.app.phases();
+  if (Object.keys(phases).length > 0) s.log(`calls still in progress: ${JSON.stringify(phases)}`);
+  await s.app.idle();
+  if (loaded.errors.length > 0) s.log(`errors: ${loaded.errors.join(' | ')}`);
+  const refused = [...s.refusals].map(([why, n]) => `${n}x ${why}`).join(', ');
+  return row(`${rate} calls/s offered, ${s.seconds} s`, loaded.measured, `${loaded.offered} offered in ${(loaded.offerMs / 1000).toFixed(1)} s, `
+    + `${loaded.failures} not measured${refused ? ` (refused: ${refused})` : ''}; Solde's event loop busy ${(busy * 100).toFixed(0)}% of the time`);
+}
+
+/** BENCH_RATES="200,100" (default 200). */
+export function ratesFromEnv(): number[] {
+  return (process.env.BENCH_RATES ?? '200').split(',').map(Number).filter((rate) => Number.isInteger(rate) && rate > 0);
 }

@@ -55,8 +55,10 @@ export async function refuseAfterAnnouncement(session: CallSession): Promise<voi
 }
 
 async function anchorMedia(session: CallSession): Promise<string | null> {
-  const offer = await session.services.media.offer(session.mediaCall, session.req.body);
+  // Marked before the offer: an offer whose answer times out may still have created the call in
+  // rtpengine, and only a delete frees its ports.
   session.mediaAnchored = true;
+  const offer = await session.services.media.offer(session.mediaCall, session.req.body);
   return session.isOver ? null : offer;
 }
 
