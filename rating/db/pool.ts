@@ -8,7 +8,13 @@ export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
 export function createPool(databaseUrl: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
+  // A connection that dies while idle (Postgres restarted) is an expected outage, not a crash: the pool
+  // drops it and the next query reconnects or fails with a status the caller handles.
+  pool.on('error', () => undefined);
+  // The same for a connection that dies while checked out: the query in flight fails, the process lives.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
 }
 
 /** Creates the database named in the URL if it does not exist yet (fresh machine, first start). */
