@@ -36,6 +36,11 @@ export class NgClient {
   private readonly timeoutMs: number;
   private readonly maxInFlight: number;
   private closed = false;
+  /** Cookies: a random prefix per client and a counter (unique, cheaper than random bytes per command). */
+  private readonly cookiePrefix = randomBytes(4).toString('hex');
+  private cookieCounter = 0;
+  /** A connected UDP socket: no address lookup per send. */
+  private readonly connected: Promise<void>;
 
   constructor(private readonly options: NgClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 1000;
@@ -44,6 +49,7 @@ export class NgClient {
     this.socket = createSocket('udp4');
     this.socket.on('message', (message) => this.onMessage(message));
     this.socket.on('error', () => undefined); // a send error surfaces as the command's timeout
+    this.connected = new Promise((resolve) => this.socket.connect(options.port, options.host, () => resolve()));
     this.socket.unref();
   }
 
@@ -53,10 +59,13 @@ export class NgClient {
     if (this.pending.size >= this.maxInFlight) {
       return Promise.reject(new NgError(`more than ${this.maxInFlight} rtpengine commands in flight`, command));
     }
-    const cookie = randomBytes(8).toString('hex');
+    this.cookieCounter = (this.cookieCounter + 1) % Number.MAX_SAFE_INTEGER;
+    const cookie = `${this.cookiePrefix}${this.cookieCounter.toString(36)}`;
     const packet = Buffer.concat([Buffer.from(`${cookie} `), encode({ ...args, command })]);
     return new Promise<NgReply>((resolve, reject) => {
-      const transmit = () => this.socket.send(packet, this.options.port, this.options.host);
+      const transmit = () => {
+        if (!this.closed) void this.connected.then(() => { if (!this.closed) this.socket.send(packet); });
+      };
       const timers = [
         setTimeout(transmit, Math.floor(this.timeoutMs / 2)),
         setTimeout(() => this.fail(cookie, new NgError(
