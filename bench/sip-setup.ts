@@ -26,6 +26,10 @@ export async function startBenchRtpengine(): Promise<TestRtpengine> {
     '--delete-delay=0', '--foreground', '--log-stderr', '--log-level=3', `--port-min=${portMin}`, `--port-max=${portMax}`],
   { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A benchmark that crashes must not leave its rtpengine behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.removeListener('exit', killOnExit));
   for (let attempt = 0; attempt < 50; attempt += 1) {
     if (await pings(ngPort)) {
       return { host: '127.0.0.1', ngPort, portMin, portMax, stop: async () => { child.kill('SIGTERM'); await exited; } };

@@ -7,6 +7,8 @@ import { affordableExtension, firstGrantFor, holdFor, paidUntil, renewalLeadSeco
 import { trunkTarget } from '../sip/session/trunk-uri';
 import { PbxSourceIndex } from '../sip/trust/pbx-sources';
 import { CallSlots } from '../sip/concurrency';
+import { AccountCache } from '../sip/account-cache';
+import type { AccountInfo } from '../sip/deps';
 
 // The pure parts of call control.
 
@@ -89,5 +91,25 @@ describe('small pieces', () => {
     slots.release('a');
     expect(slots.count('a')).toBe(1);
     expect(() => slots.release('zzz')).toThrow();
+  });
+});
+
+describe('account cache', () => {
+  const acme: AccountInfo = { id: 'acme', currency: 'EUR', language: 'fr', status: 'active', maxConcurrentCalls: 5 };
+  it('reads once per TTL, shares concurrent reads, and serves the last known state when the source fails', async () => {
+    let reads = 0;
+    let failing = false;
+    let now = 1_000;
+    const cache = new AccountCache({ get: async () => { reads += 1; if (failing) throw new Error('pg down'); return acme; } }, 5_000, () => now);
+    const [a, b] = await Promise.all([cache.get('acme'), cache.get('acme')]);
+    expect([a, b, reads]).toEqual([acme, acme, 1]);
+    now += 4_999;
+    await cache.get('acme');
+    expect(reads).toBe(1);
+    now += 2;
+    failing = true;
+    expect(await cache.get('acme')).toEqual(acme); // stale but known
+    expect(reads).toBe(2);
+    await expect(cache.get('unknown')).rejects.toThrow('pg down'); // never known: the error surfaces
   });
 });
