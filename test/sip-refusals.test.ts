@@ -153,4 +153,17 @@ describe('policy refusals', () => {
     const record = await readCallRecord(bed.db.pool, callKey(emergency.callId, emergency.fromTag));
     expect(record).toMatchObject({ class: 'EMERGENCY', accountId: 'shady', costMicros: 0n, endingReason: 'caller-bye' });
   });
+
+  it('an emergency call without SDP (late offer) is still connected, and hung up cleanly', async () => {
+    const caller = bed.server.placeCall({ from: '104', to: '112', sdp: null });
+    const b = await bed.server.nextBLeg();
+    expect(b.sdp).toBeUndefined(); // the offer will come from the callee, the answer in the caller's ACK
+    b.answer();
+    expect((await caller.waitForFinal()).status).toBe(200);
+    await caller.bye();
+    await b.waitForBye();
+    await bed.app.idle();
+    const record = await readCallRecord(bed.db.pool, callKey(caller.callId, caller.fromTag));
+    expect(record).toMatchObject({ class: 'EMERGENCY', endingReason: 'caller-bye', costMicros: 0n });
+  });
 });
