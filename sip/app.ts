@@ -93,6 +93,9 @@ export async function startSip(config: SipConfig, deps: SipDeps): Promise<SipApp
   const app = await createSipApp(deps);
   const { srf } = deps;
   const drachtio = config.drachtio;
+  // An 'error' without a listener would crash the process: connection problems are logged, never fatal
+  // (drachtio-srf reconnects by itself in inbound mode).
+  srf.on('error', (error) => deps.logger.warn({ err: error }, 'drachtio connection error'));
   if (drachtio.mode === 'inbound') {
     await new Promise<void>((resolve, reject) => {
       const onError = (error: Error) => reject(new Error(`cannot reach drachtio-server at ${drachtio.host}:${drachtio.port}: ${error.message}. Is it running, and is DRACHTIO_SECRET right?`));
@@ -107,8 +110,6 @@ export async function startSip(config: SipConfig, deps: SipDeps): Promise<SipApp
       });
       srf.connect({ host: drachtio.host, port: drachtio.port, secret: drachtio.secret });
     });
-    // Reconnects are drachtio-srf's job; errors after start are logged, never fatal.
-    srf.on('error', (error) => deps.logger.warn({ err: error }, 'drachtio connection error'));
   } else {
     await srf.listen({ port: drachtio.listenPort, secret: drachtio.secret });
     deps.logger.info({ port: drachtio.listenPort }, 'listening for drachtio-server (outbound mode)');
