@@ -1,6 +1,6 @@
 // Included call: time from the INVITE reaching Solde to the B-leg INVITE leaving it, at 200 calls/s
 // offered (open loop), and one call at a time through tinybench for the unloaded reference.
-//   node --import tsx bench/sip-included-latency.ts        (BENCH_SECONDS=10, BENCH_RATES=200,100)
+//   node --import tsx bench/sip-included-latency.ts        (BENCH_SECONDS=10, BENCH_RATES=100,150,200)
 import { ratesFromEnv, runScenario, startSplitBed } from './sip-setup';
 
 const log = (line: string) => console.log(`sip-included-latency: ${line}`);

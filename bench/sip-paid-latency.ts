@@ -1,7 +1,7 @@
 // Paid call: time from the INVITE reaching Solde to the 183 leaving it (classification, rating, first
 // grant reserved in Redis, rtpengine offer and early answer; the announcement that follows is excluded),
 // at 200 calls/s offered (open loop), and one call at a time through tinybench for the unloaded reference.
-//   node --import tsx bench/sip-paid-latency.ts        (BENCH_SECONDS=10, BENCH_RATES=200,100)
+//   node --import tsx bench/sip-paid-latency.ts        (BENCH_SECONDS=10, BENCH_RATES=100,150,200)
 import { ratesFromEnv, runScenario, startSplitBed } from './sip-setup';
 
 const log = (line: string) => console.log(`sip-paid-latency: ${line}`);
