@@ -16,6 +16,7 @@ const MODULES: Record<string, () => Promise<{ commands: Record<string, Command> 
   tariffs: () => import('./tariff-commands'),
   accounts: () => import('./account-commands'),
   announcements: () => import('../../sip/announce/cli'),
+  sip: () => import('../../sip/cli'),
 };
 
 const HELP = `usage: solde <command> [arguments] [--json]
@@ -37,6 +38,9 @@ announcements:
   announce balance <fr|en> <amount> [currency] [--minutes N]   what a caller hears; writes the WAV
   announce insufficient|low-funds ...                           the other messages (see: solde announce)
   prompts-check [voice]        check a prompt set (after adding studio recordings)
+calls:
+  pbx add <account> <address>  trust a tenant's PBX (an address or network); pbx list, pbx remove <id>
+  calls <account>              the account's latest call records
 `;
 
 export async function main(argv: string[], io: CliIO = consoleIO): Promise<number> {
