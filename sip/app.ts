@@ -73,7 +73,8 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
       clearInterval(reloader);
       deps.logger.info({ liveCalls: state.live.size, deadlineSeconds }, 'draining: no new calls');
       await drain(state, idle, deadlineSeconds);
-      deps.srf.disconnect();
+      // Not connected (drachtio-server never came up) is fine: drachtio-srf asserts on a missing socket.
+      try { deps.srf.disconnect(); } catch { /* nothing to disconnect */ }
     },
   };
 }
@@ -115,4 +116,21 @@ export async function startSip(config: SipConfig, deps: SipDeps): Promise<SipApp
     deps.logger.info({ port: drachtio.listenPort }, 'listening for drachtio-server (outbound mode)');
   }
   return app;
+}
+
+/**
+ * Production start: connects to drachtio-server (inbound) or listens for it (outbound) without waiting,
+ * so that Solde serves its portal while drachtio-server is still coming up; drachtio-srf reconnects by
+ * itself and every attempt is logged. Tests use startSip(), which waits for the connection.
+ */
+export function attachToDrachtio(srf: SipDeps['srf'], drachtio: SipConfig['drachtio'], logger: SipDeps['logger']): void {
+  srf.on('error', (error: Error) => logger.warn({ err: error.message }, 'drachtio connection error; retrying'));
+  if (drachtio.mode === 'inbound') {
+    srf.on('connect', (_error: unknown, hostport: string) => logger.info({ hostport }, 'connected to drachtio-server'));
+    logger.info({ host: drachtio.host, port: drachtio.port }, 'connecting to drachtio-server');
+    srf.connect({ host: drachtio.host, port: drachtio.port, secret: drachtio.secret });
+  } else {
+    srf.listen({ port: drachtio.listenPort, secret: drachtio.secret });
+    logger.info({ port: drachtio.listenPort }, 'listening for drachtio-server (outbound mode)');
+  }
 }

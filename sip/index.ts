@@ -5,7 +5,7 @@ import type { CallFunds } from '../rating/contracts';
 import type { Pool } from '../rating/db/pool';
 import { createClassifier } from '../rating/classify/index';
 import { createAnnouncer } from './announce/index';
-import { startSip, type SipApp } from './app';
+import { attachToDrachtio, createSipApp, type SipApp } from './app';
 import type { AccountInfo, TariffLookup } from './deps';
 import { createRtpengineMedia } from './media/rtpengine';
 
@@ -13,7 +13,7 @@ import { createRtpengineMedia } from './media/rtpengine';
 // the parts the process already has (Postgres pool, funds engine, tariff store), and connects to
 // drachtio-server. stop() drains (SIGTERM): no new calls, live calls settled, bounded by the deadline.
 
-export { createSipApp, startSip, type SipApp } from './app';
+export { createSipApp, startSip, attachToDrachtio, type SipApp } from './app';
 export type { SipDeps, AccountInfo, Accounts, Announcer, SipConfig } from './deps';
 
 export interface SipParts {
@@ -30,8 +30,10 @@ export interface RunningSip {
 
 export async function startSipFromConfig(config: Config, parts: SipParts): Promise<RunningSip> {
   const media = createRtpengineMedia({ host: config.rtpengineNg.host, port: config.rtpengineNg.port, timeoutMs: 1000 });
-  const app = await startSip(config, {
-    srf: new Srf(),
+  const srf = new Srf();
+  const logger = parts.logger.child({ part: 'sip' });
+  const app = await createSipApp({
+    srf,
     config,
     classify: createClassifier({ includedCountries: config.includedCountries }),
     tariffs: parts.tariffs,
@@ -40,8 +42,9 @@ export async function startSipFromConfig(config: Config, parts: SipParts): Promi
     announcer: createAnnouncer({ outputDir: config.announcementsDir, voice: config.voice }),
     media,
     pool: parts.pool,
-    logger: parts.logger.child({ part: 'sip' }),
+    logger,
   });
+  attachToDrachtio(srf, config.drachtio, logger);
   return {
     app,
     async stop(deadlineSeconds) {

@@ -1,7 +1,6 @@
 // Solde's one startup file: validate configuration, prepare Postgres (database, migrations, sample deck),
 // connect Redis, build the rating, funds and announcement parts, serve HTTP, and attach to drachtio-server.
 // SIGTERM/SIGINT drain: no new calls, live calls settle as they end (bounded), then everything closes.
-import Srf from 'drachtio-srf';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
 import { createPool, ensureDatabase, type Pool } from '../rating/db/pool';
@@ -9,13 +8,12 @@ import { migrate } from '../rating/db/migrate';
 import { createClassifier } from '../rating/classify';
 import { TariffStore, importDeckIfEmpty } from '../rating/tariffs';
 import { CardProcessorSimulator, FundsService, createFundsRedis } from '../rating/funds';
-import { createAnnouncer } from '../sip/announce';
-import { createRtpengineMedia } from '../sip/media/rtpengine';
-import { createSipApp } from '../sip/app';
-import type { AccountInfo } from '../sip/deps';
+import { startSipFromConfig } from '../sip';
 import { createHttpServer, listenHttp } from './http/server';
 
 interface Running {
+  /** Where the portal and API answer, e.g. http://127.0.0.1:8080 */
+  readonly address: string;
   readonly stop: () => Promise<void>;
 }
 
@@ -30,22 +28,17 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     provider: new CardProcessorSimulator(),
   });
   funds.start();
+  log.warn('payments: the card processor SIMULATOR is in use (test cards only, no real card is charged)');
   const classify = createClassifier({ includedCountries: config.includedCountries });
 
   const http = await createHttpServer({ config, pool, redis, logger: log, tariffs: tariffs.store, classify, funds });
   const address = await listenHttp(http, config.httpHost, config.httpPort);
   log.info({ address }, `portal and API at ${address}/`);
 
-  const srf = new Srf();
-  const sip = await createSipApp({
-    srf, config, classify, tariffs: tariffs.store, funds, pool, logger: log,
-    accounts: { get: async (id) => accountInfo(await funds.getAccount(id)) },
-    announcer: createAnnouncer({ outputDir: config.announcementsDir, voice: config.voice }),
-    media: createRtpengineMedia(config.rtpengineNg),
-  });
-  attachToDrachtio(srf, config, log);
+  const sip = await startSipFromConfig(config, { pool, funds, tariffs: tariffs.store, logger: log });
 
   return {
+    address,
     async stop() {
       log.info('stopping: draining calls');
       await sip.stop();
@@ -76,31 +69,6 @@ async function loadTariffs(config: Config, pool: Pool, log: Logger) {
   // Every instance reloads when any of them imports a deck.
   const watch = await store.watch((err) => log.error({ err }, 'rate deck watch failed'));
   return { store, watch };
-}
-
-function accountInfo(account: Awaited<ReturnType<FundsService['getAccount']>>): AccountInfo | null {
-  if (!account) return null;
-  return {
-    id: account.id, currency: account.currency, language: account.language,
-    status: account.status, maxConcurrentCalls: account.maxConcurrentCalls,
-  };
-}
-
-/**
- * Inbound mode connects to drachtio-server and keeps retrying (drachtio-srf reconnects by itself), so that
- * Solde serves its portal even while drachtio-server is not up yet; outbound mode listens for it.
- */
-function attachToDrachtio(srf: Srf, config: Config, log: Logger): void {
-  const drachtio = config.drachtio;
-  srf.on('error', (err: Error) => log.warn({ err: err.message }, 'drachtio connection error; retrying'));
-  if (drachtio.mode === 'inbound') {
-    srf.on('connect', (_err: unknown, hostport: string) => log.info({ hostport }, 'connected to drachtio-server'));
-    log.info({ host: drachtio.host, port: drachtio.port }, 'connecting to drachtio-server');
-    srf.connect({ host: drachtio.host, port: drachtio.port, secret: drachtio.secret });
-  } else {
-    srf.listen({ port: drachtio.listenPort, secret: drachtio.secret });
-    log.info({ port: drachtio.listenPort }, 'listening for drachtio-server (outbound mode)');
-  }
 }
 
 async function main(): Promise<void> {
