@@ -1,8 +1,8 @@
 // Shared set-up of the funds benchmarks: a fresh migrated database, a key prefix of its own on the local
 // Redis, funded accounts, a concurrent runner on top of tinybench, redis-benchmark of a funds script, and
 // the results-table writer for bench/README.md's "## Funds" section.
+import { writeResultBlock } from './readme-writer';
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { promisify } from 'node:util';
 import { Bench } from 'tinybench';
@@ -118,23 +118,9 @@ export function environment(file: string): string {
   return `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${new Date().toISOString().slice(0, 10)}; ${file}`;
 }
 
-const README = new URL('./README.md', import.meta.url);
 const SECTION = '## Funds';
 
 /** Replaces this file's block (between markers) inside bench/README.md's "## Funds" section. */
 export function writeResults(file: string, title: string, body: string): void {
-  let text = readFileSync(README, 'utf8');
-  if (!text.includes(`\n${SECTION}\n`)) text = `${text.trimEnd()}\n\n${SECTION}\n\nThe prepaid funds engine (rating/funds/): Lua in Redis in front of a Postgres ledger. Run a file with \`node --import tsx bench/<file>\`; it rewrites its own block below.\n`;
-  const start = `<!-- ${file} -->`;
-  const end = `<!-- /${file} -->`;
-  const block = `${start}\n### ${title}\n\n${body}\n${end}`;
-  const sectionAt = text.indexOf(`\n${SECTION}\n`);
-  const before = text.indexOf(start, sectionAt);
-  if (before >= 0) text = text.slice(0, before) + block + text.slice(text.indexOf(end, before) + end.length);
-  else {
-    const nextSection = text.indexOf('\n## ', sectionAt + 1);
-    const at = nextSection < 0 ? text.length : nextSection;
-    text = `${text.slice(0, at).trimEnd()}\n\n${block}\n${text.slice(at)}`;
-  }
-  writeFileSync(README, text.endsWith('\n') ? text : `${text}\n`);
+  writeResultBlock(SECTION, 'The prepaid funds engine (rating/funds/): Lua in Redis in front of a Postgres ledger. Run a file with `node --import tsx bench/<file>`; it rewrites its own block below.', file, title, body);
 }

@@ -1,8 +1,8 @@
 // Shared by bench/sip-*.ts: a Solde SIP app on real Postgres, Redis and rtpengine behind the drachtio
 // emulator, an open-loop call generator (calls offered at a fixed rate whatever the answers), and the
 // writer of this area's block in bench/README.md ("## SIP").
+import { writeResultBlock } from './readme-writer';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -99,7 +99,6 @@ export function environment(file: string): string {
   return `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadavg()[0]!.toFixed(1)} at the end, ${new Date().toISOString().slice(0, 10)}; ${file}`;
 }
 
-const README = new URL('./README.md', import.meta.url);
 const SECTION = '## SIP';
 const INTRO = `Call control (sip/) driven through the drachtio wire protocol by the test-side drachtio-server emulator
 (test/support/drachtio), with real Postgres, Redis and rtpengine. Solde runs in a worker thread, so its event
@@ -122,20 +121,7 @@ about 3%. A paid call costs five rtpengine NG round trips and two Redis scripts 
 
 /** Replaces this file's block (between markers) inside bench/README.md's "## SIP" section. */
 export function writeResults(file: string, title: string, body: string): void {
-  let text = readFileSync(README, 'utf8');
-  if (!text.includes(`\n${SECTION}\n`)) text = `${text.trimEnd()}\n\n${SECTION}\n\n${INTRO}\n`;
-  const start = `<!-- ${file} -->`;
-  const end = `<!-- /${file} -->`;
-  const block = `${start}\n### ${title}\n\n${body}\n${end}`;
-  const sectionAt = text.indexOf(`\n${SECTION}\n`);
-  const before = text.indexOf(start, sectionAt);
-  if (before >= 0) text = text.slice(0, before) + block + text.slice(text.indexOf(end, before) + end.length);
-  else {
-    const nextSection = text.indexOf('\n## ', sectionAt + 1);
-    const at = nextSection < 0 ? text.length : nextSection;
-    text = `${text.slice(0, at).trimEnd()}\n\n${block}\n${text.slice(at)}`;
-  }
-  writeFileSync(README, text.endsWith('\n') ? text : `${text}\n`);
+  writeResultBlock(SECTION, INTRO, file, title, body);
 }
 
 export interface Scenario {

@@ -3,8 +3,8 @@
 // (SOLDE_DATABASE_URL, migrated if needed). --json prints one JSON object on stdout. A running Solde picks
 // up PBX changes within 30 s.
 import { isIP } from 'node:net';
-import { migrate } from '../rating/db/migrate';
-import { createPool, ensureDatabase, type Pool } from '../rating/db/pool';
+import type { Pool } from '../rating/db/pool';
+import { parseArgs, withDatabase } from '../src/cli/args';
 import { toDecimalString } from '../rating/money';
 import { loadConfig } from '../src/config';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../src/cli/main';
@@ -18,28 +18,8 @@ const USAGE = `usage:
 
 const MAX_LIST = 1000;
 
-async function withPool(work: (pool: Pool) => Promise<number>): Promise<number> {
-  const config = loadConfig();
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 2);
-  try {
-    await migrate(pool);
-    return await work(pool);
-  } finally {
-    await pool.end();
-  }
-}
-
-function parse(args: readonly string[]): { positional: string[]; options: Map<string, string>; json: boolean } {
-  const positional: string[] = [];
-  const options = new Map<string, string>();
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i]!;
-    if (arg === '--json') continue;
-    if (arg.startsWith('--') && i + 1 < args.length) options.set(arg.slice(2), args[++i]!);
-    else positional.push(arg);
-  }
-  return { positional, options, json: args.includes('--json') };
+function withPool(work: (pool: Pool) => Promise<number>): Promise<number> {
+  return withDatabase(loadConfig(), work);
 }
 
 /** "10.0.0.5" or "10.0.0.0/24" or an IPv6 network, with a sane prefix length. */
@@ -53,7 +33,7 @@ export function validNetwork(text: string): boolean {
 }
 
 const pbx: Command = async (args, io) => {
-  const { positional, options, json } = parse(args);
+  const { positional, options, json } = parseArgs(args);
   const [action, ...rest] = positional;
   if (action === 'add' && rest.length === 2) return pbxAdd(rest[0]!, rest[1]!, options.get('label') ?? '', json, io);
   if (action === 'list' && rest.length <= 1) return pbxList(rest[0], json, io);
@@ -116,7 +96,7 @@ interface CallRow {
 }
 
 const calls: Command = async (args, io) => {
-  const { positional, options, json } = parse(args);
+  const { positional, options, json } = parseArgs(args);
   const limit = Number(options.get('limit') ?? 20);
   if (positional.length !== 1 || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST) {
     io.err(USAGE);

@@ -7,36 +7,19 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { Redis } from 'ioredis';
-import { migrate } from '../../rating/db/migrate';
-import { createPool, ensureDatabase } from '../../rating/db/pool';
+import type { Pool } from '../../rating/db/pool';
 import { formatAmount, MoneyError, parseAmount, toDecimalString, type Micros } from '../../rating/money';
 import type { Account } from '../../rating/funds/accounts';
 import type { LedgerEntry } from '../../rating/funds/ledger';
 import { CardProcessorSimulator } from '../../rating/funds/payment-simulator';
 import { FundsService } from '../../rating/funds/service';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
 import { isSoldeError } from '../errors';
 import { createLogger } from '../log';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './main';
+import { parseArgs, withDatabase, type ParsedArgs } from './args';
 
-interface Parsed {
-  readonly positional: string[];
-  readonly options: Map<string, string>;
-  readonly json: boolean;
-}
-
-/** `--name value` options (and the flag --json); everything else is positional. */
-function parseArgs(args: readonly string[]): Parsed {
-  const positional: string[] = [];
-  const options = new Map<string, string>();
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i]!;
-    if (arg === '--json') continue;
-    if (arg.startsWith('--') && i + 1 < args.length) options.set(arg.slice(2), args[++i]!);
-    else positional.push(arg);
-  }
-  return { positional, options, json: args.includes('--json') };
-}
+type Parsed = ParsedArgs;
 
 function amountJson(name: string, amount: Micros): Record<string, string> {
   return { [name]: toDecimalString(amount), [`${name}_micros`]: amount.toString() };
@@ -47,18 +30,10 @@ const actor = (p: Parsed): string => p.options.get('actor') ?? `cli:${userInfo()
 /** Opens the funds service for one command; expected failures (SoldeError) print and exit 1. */
 async function withFunds(io: CliIO, work: (funds: FundsService) => Promise<number>): Promise<number> {
   const config = loadConfig();
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 4);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, connectTimeout: 3_000 });
   redis.on('error', () => undefined);
   try {
-    await migrate(pool);
-    const funds = new FundsService({
-      pool, redis, keyPrefix: config.redisKeyPrefix, config, provider: new CardProcessorSimulator(), log: createLogger('warn'),
-    });
-    const code = await work(funds);
-    await funds.flush();
-    return code;
+    return await withDatabase(config, (pool) => runWithFunds(pool, redis, config, work), 4);
   } catch (error) {
     if (isSoldeError(error)) {
       io.err(`solde: ${error.message} (${error.code})`);
@@ -71,8 +46,16 @@ async function withFunds(io: CliIO, work: (funds: FundsService) => Promise<numbe
     throw error;
   } finally {
     redis.disconnect();
-    await pool.end();
   }
+}
+
+async function runWithFunds(pool: Pool, redis: Redis, config: Config, work: (funds: FundsService) => Promise<number>): Promise<number> {
+  const funds = new FundsService({
+    pool, redis, keyPrefix: config.redisKeyPrefix, config, provider: new CardProcessorSimulator(), log: createLogger('warn'),
+  });
+  const code = await work(funds);
+  await funds.flush();
+  return code;
 }
 
 function accountJson(a: Account) {

@@ -4,8 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Tariff } from '../../rating/contracts';
 import { createClassifier } from '../../rating/classify';
-import { migrate } from '../../rating/db/migrate';
-import { createPool, ensureDatabase, type Pool } from '../../rating/db/pool';
+import type { Pool } from '../../rating/db/pool';
+import { parseArgs, withDatabase } from './args';
 import { toDecimalString } from '../../rating/money';
 import {
   cost, countryName, firstGrant, importDeck, importDeckIfEmpty, listCountryRates, resolveCountry, TariffStore,
@@ -16,26 +16,6 @@ import { isSoldeError } from '../errors';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './main';
 
 const CHARGED_CLASSES = new Set(['PREMIUM', 'INTERNATIONAL']);
-
-interface Parsed {
-  readonly positional: string[];
-  readonly json: boolean;
-}
-
-function parseArgs(args: readonly string[]): Parsed {
-  return { positional: args.filter((a) => a !== '--json'), json: args.includes('--json') };
-}
-
-async function withDatabase(config: Config, work: (pool: Pool) => Promise<number>): Promise<number> {
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 2);
-  try {
-    await migrate(pool);
-    return await work(pool);
-  } finally {
-    await pool.end();
-  }
-}
 
 /** The deck in force; on a machine where none was imported yet, the sample deck first (as `npm start` does). */
 async function loadIndex(pool: Pool, config: Config, io: CliIO) {
