@@ -4,7 +4,7 @@ import type { SipConfig, SipDeps } from './deps';
 import { buildPipeline, type PipelineState } from './pipeline/steps';
 import type { CallSession } from './session/call-session';
 import type { SessionServices } from './session/services';
-import { loadPbxSources, PbxSourceIndex } from './trust/pbx-sources';
+import { loadPbxSources } from './trust/pbx-sources';
 
 // Solde's SIP application: the INVITE pipeline on a drachtio-srf instance, the live calls, and a graceful
 // stop. src/main.ts builds the deps, calls startSip(), and calls stop() on SIGTERM.

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/pg';
 import { createTestRedis, type TestRedis } from './support/redis';
-import { createTestFunds, fundAccount } from '../rating/funds/harness';
+import { createTestFunds } from '../rating/funds/harness';
 import { ledgerSum } from '../rating/funds/ledger';
 import { SIMULATOR_CARDS, type CardProcessorSimulator } from '../rating/funds/payment-simulator';
 import type { FundsService } from '../rating/funds/service';

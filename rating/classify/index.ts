@@ -5,7 +5,7 @@ import type { Classification } from '../contracts';
 import { classifyFrenchNational } from './french';
 import { classifyForeign } from './international';
 import { normalizeDialled } from './normalize';
-import { DEFAULT_INCLUDED_COUNTRIES, includedCountrySet, type IncludedPlan } from './plan';
+import { DEFAULT_INCLUDED_COUNTRIES, includedCountrySet } from './plan';
 import { invalidClassification } from './result';
 
 export { DEFAULT_INCLUDED_COUNTRIES, type IncludedPlan } from './plan';

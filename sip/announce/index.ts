@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Micros } from '../../rating/money';
 import { balanceMessage, insufficientMessage, lowFundsMessage, type Message } from '../../rating/speech/messages';
 import { LANGUAGES, type Language } from '../../rating/speech/vocabulary';
 import { assembleMessage } from './assemble';
