@@ -3,7 +3,7 @@
 // flight from one client process, against the server in the same process (both share the 2 cores).
 //   node --import tsx bench/http-balance.ts
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { Bench } from 'tinybench';
 import { createHarness } from '../test/http-harness';
 
@@ -36,7 +36,7 @@ try {
   const table = `| scenario | requests/s | p50 ms | p99 ms | samples |\n|---|---:|---:|---:|---:|\n${row}\n`;
   console.log(table);
   const environment = `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${new Date().toISOString().slice(0, 10)}, `
-    + 'other engineers\' tests running at the same time; `node --import tsx bench/http-balance.ts`';
+    + `load average ${loadavg()[0]!.toFixed(1)}; \`node --import tsx bench/http-balance.ts\``;
   writeSection(`${SECTION}\n\nThe portal's most frequent call over real HTTP (fetch to the listening server, same process): API key checked `
     + 'in Postgres, account read, balance and holds from Redis, JSON with exact amounts.\n\n'
     + `${environment}\n\n${table}`);

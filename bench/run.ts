@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 
 const SCENARIOS = [
-  'classify-mixed.ts', 'classify-seeded-random.ts', 'raw-libphonenumber.ts',
+  'classify-mixed.ts', // also measures raw libphonenumber-js (raw-libphonenumber.ts) in the same run
   'tariff-lookup-cost.ts', 'tariff-import.ts',
   'announce-assemble.ts',
   'funds-reserve.ts', 'funds-reserve-settle.ts', 'auth-paid-call.ts',
