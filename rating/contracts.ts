@@ -48,6 +48,16 @@ export interface Hold {
   readonly heldMicros?: Micros;
 }
 
+/** What the ledger shows beside a call debit. */
+export interface CallDebitDetails {
+  /** The tariff's destination name, e.g. "Morocco mobile". */
+  readonly destination?: string;
+  /** The number called, E.164 (or the French short number). */
+  readonly number?: string;
+  /** Billed talk time. */
+  readonly durationSeconds?: number;
+}
+
 /** What session control needs from the funds engine for one call. */
 export interface CallFunds {
   /** Reserve the first grant. Idempotent by callId. */
@@ -56,9 +66,12 @@ export interface CallFunds {
    * Debit what the call has used so far (cumulative, seq-numbered: idempotent by callId+seq) and reserve
    * the next grant in one step. 'insufficient' means the debit happened but the next grant could not be held.
    */
-  update(req: { accountId: string; callId: string; seq: number; usedTotalMicros: Micros; nextMicros: Micros; validitySeconds: number }): Promise<Hold>;
-  /** Final debit of the exact cost, release of the rest. Idempotent by callId. */
-  settle(req: { accountId: string; callId: string; finalMicros: Micros }): Promise<Hold>;
+  update(req: { accountId: string; callId: string; seq: number; usedTotalMicros: Micros; nextMicros: Micros; validitySeconds: number; details?: CallDebitDetails }): Promise<Hold>;
+  /**
+   * Final debit of the exact cost, release of the rest. Idempotent by callId. `details` is kept beside the
+   * ledger entry so the portal's history shows what the call was.
+   */
+  settle(req: { accountId: string; callId: string; finalMicros: Micros; details?: CallDebitDetails }): Promise<Hold>;
   /** Release the hold without a debit (call never connected). */
   release(req: { accountId: string; callId: string }): Promise<Hold>;
   balance(accountId: string): Promise<{ status: FundsStatus; balanceMicros: Micros; heldMicros: Micros; availableMicros: Micros }>;

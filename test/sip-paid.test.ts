@@ -67,6 +67,11 @@ describe('paid call', () => {
     const after = await bed.funds.balance('globex');
     expect(after.heldMicros).toBe(0n);
     expect(after.availableMicros).toBe(100_000_000n - record!.costMicros);
+    // The portal's history shows what the call was beside its debit.
+    const { entries } = await bed.funds.ledger('globex');
+    const debit = entries.find((e) => e.kind === 'call_debit');
+    expect(debit?.metadata).toMatchObject({ number: '+212612345678', durationSeconds: record!.billedSeconds });
+    expect(typeof debit?.metadata.destination).toBe('string');
   });
 
   it('with too little balance: the insufficient-balance announcement, then 402, nothing charged', async () => {

@@ -90,7 +90,7 @@ export class Meter {
     const at = this.deps.elapsedSeconds();
     const usedMicros = costOf(this.deps.tariff, at);
     const nextMicros = holdFor(this.deps.tariff, at, at + this.deps.intervalSeconds + this.lead);
-    const hold = await this.update(usedMicros, nextMicros);
+    const hold = await this.update(usedMicros, nextMicros, Math.floor(at));
     if (this.stopped) return;
     this.lastRenewalSeconds = at;
     if (hold.status === 'ok') {
@@ -111,7 +111,7 @@ export class Meter {
     const more = hold.availableMicros ?? 0n;
     if (more > 0n) {
       const all = (hold.heldMicros ?? 0n) + more;
-      const second = await this.update(usedMicros, all);
+      const second = await this.update(usedMicros, all, Math.floor(this.lastRenewalSeconds));
       if (this.stopped) return;
       if (second.status === 'ok') committed = usedMicros + all;
       else if (second.status === 'insufficient') committed = usedMicros + (second.heldMicros ?? 0n);
@@ -130,12 +130,14 @@ export class Meter {
     this.schedule();
   }
 
-  private async update(usedTotalMicros: Micros, nextMicros: Micros): Promise<Hold> {
+  /** `talkSeconds`: how long the call has lasted, shown beside the ledger's debit. */
+  private async update(usedTotalMicros: Micros, nextMicros: Micros, talkSeconds: number): Promise<Hold> {
     this.seq += 1;
     try {
       return await this.deps.funds.update({
         accountId: this.deps.accountId, callId: this.deps.callKey, seq: this.seq, usedTotalMicros, nextMicros,
         validitySeconds: this.deps.validitySeconds,
+        details: { destination: this.deps.tariff.destination, durationSeconds: talkSeconds },
       });
     } catch (error) {
       this.deps.onError(error);

@@ -29,7 +29,10 @@ export async function settleCall(session: CallSession, endedAtMs: number): Promi
   }
   const seconds = talkSeconds(endedAtMs - session.answeredAtMs, session.meter.paidUntilSeconds);
   const finalMicros = session.meter.finalCost(seconds);
-  const settled = await withRetry(session, () => funds.settle({ ...base, finalMicros }));
+  const details = {
+    destination: session.tariff?.destination, number: session.classification?.e164 ?? session.dialled, durationSeconds: seconds,
+  };
+  const settled = await withRetry(session, () => funds.settle({ ...base, finalMicros, details }));
   return { status: settled.status, billedSeconds: seconds === 0 ? 0 : billedSeconds(session.tariff!, seconds), costMicros: finalMicros };
 }
 

@@ -52,11 +52,11 @@ export function entryJson(entry: LedgerEntry, extra: { reversed?: boolean; call?
 
 function callFromMetadata(entry: LedgerEntry): CallSummary | null {
   if (entry.callId === null) return null;
-  const { destination, durationSeconds } = entry.metadata as { destination?: unknown; durationSeconds?: unknown };
+  const { destination, number, durationSeconds } = entry.metadata as { destination?: unknown; number?: unknown; durationSeconds?: unknown };
   return {
     call_id: entry.callId,
     destination: typeof destination === 'string' ? destination : null,
-    number: null,
+    number: typeof number === 'string' ? number : null,
     duration_seconds: typeof durationSeconds === 'number' && Number.isSafeInteger(durationSeconds) ? durationSeconds : null,
   };
 }
