@@ -18,7 +18,14 @@ local RETAIN_MS = 86400000
 local PURGE_BATCH = 100
 local NEVER = 9007199254740991
 
-local function fmt(n) return string.format('%d', n) end
+-- A value longer than hash-max-listpack-value (64 bytes) turns S into a real hash table for good (sync
+-- writes it). A listpack hash is scanned field by field: with a few hundred call fields (finished calls
+-- stay RETAIN_MS) an HMGET of 9 fields cost 8.5 us in Redis instead of 1.5 us.
+local ENC_FIELD = 'enc'
+local ENC_VALUE = 'hashtable: a value longer than hash-max-listpack-value keeps S out of listpack encoding'
+
+local format = string.format
+local function fmt(n) return format('%d', n) end
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -66,8 +73,11 @@ local NEW_CALL = { state = 'live', debited = 0, seq = 0, status = 'ok', hold = 0
 local function load_state(call)
   local v = redis.call('HMGET', S, 'bal', 'pend', 'held', 'seq', 'rthr', 'rpend', 'nexp', 'live', call and ('c:' .. call) or 'c:')
   if not v[1] then return nil end
-  return { bal = tonumber(v[1]), pend = tonumber(v[2] or '0'), held = tonumber(v[3] or '0'), seq = v[4] or '0',
-           rthr = tonumber(v[5] or '0'), rpend = v[6], nexp = tonumber(v[7] or '0'), live = tonumber(v[8] or '0') }, parse_call(v[9])
+  local pend, nexp = tonumber(v[2] or '0'), tonumber(v[7] or '0')
+  -- saved_*: what S holds, so that `save` writes only the counters that changed.
+  return { bal = tonumber(v[1]), pend = pend, held = tonumber(v[3] or '0'), seq = v[4] or '0',
+           rthr = tonumber(v[5] or '0'), rpend = v[6], nexp = nexp, live = tonumber(v[8] or '0'),
+           saved_pend = pend, saved_nexp = nexp }, parse_call(v[9])
 end
 
 local function available(st) return st.bal - st.pend - st.held end
@@ -113,6 +123,7 @@ local function purge(st, now)
   local first = redis.call('ZRANGE', X, 0, 0, 'WITHSCORES')
   st.nexp = first[2] and tonumber(first[2]) or NEVER
   redis.call('HSET', S, 'nexp', fmt(st.nexp))
+  st.saved_nexp = st.nexp
   return expired
 end
 
@@ -133,9 +144,14 @@ local function set_due(st, id, now, valid_ms)
   if at < st.nexp then st.nexp = at end
 end
 
--- Writes the counters computed by the script and the call's record, in one command.
+-- Writes the counters computed by the script and the call's record, in one command. pend and nexp are
+-- written only when they changed: every argument of redis.call is converted and looked up in Redis.
 local function save(st, call, rec_text)
-  redis.call('HSET', S, 'pend', fmt(st.pend), 'held', fmt(st.held), 'live', fmt(st.live), 'nexp', fmt(st.nexp), 'c:' .. call, rec_text)
+  if st.pend == st.saved_pend and st.nexp == st.saved_nexp then
+    redis.call('HSET', S, 'held', fmt(st.held), 'live', fmt(st.live), 'c:' .. call, rec_text)
+  else
+    redis.call('HSET', S, 'pend', fmt(st.pend), 'held', fmt(st.held), 'live', fmt(st.live), 'nexp', fmt(st.nexp), 'c:' .. call, rec_text)
+  end
 end
 
 -- Counts a call that becomes live (new, or back from expiry) or stops being live.

@@ -22,9 +22,9 @@ if not st then
   end
   local pend = 0
   for _, v in ipairs(redis.call('HVALS', Q)) do pend = pend + tonumber(string.match(v, '^(%d+)|')) end
-  redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'pend', fmt(pend), 'held', fmt(held), 'live', fmt(live), 'cur', cur, 'rthr', '0', 'nexp', '0')
+  redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'pend', fmt(pend), 'held', fmt(held), 'live', fmt(live), 'cur', cur, 'rthr', '0', 'nexp', '0', ENC_FIELD, ENC_VALUE)
 elseif seq > tonumber(st.seq) then
-  redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'cur', cur)
+  redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'cur', cur, ENC_FIELD, ENC_VALUE)
 elseif seq == tonumber(st.seq) then
   status = 'exists'
 else
