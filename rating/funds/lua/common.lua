@@ -73,11 +73,8 @@ local NEW_CALL = { state = 'live', debited = 0, seq = 0, status = 'ok', hold = 0
 local function load_state(call)
   local v = redis.call('HMGET', S, 'bal', 'pend', 'held', 'seq', 'rthr', 'rpend', 'nexp', 'live', call and ('c:' .. call) or 'c:')
   if not v[1] then return nil end
-  local pend, nexp = tonumber(v[2] or '0'), tonumber(v[7] or '0')
-  -- saved_*: what S holds, so that `save` writes only the counters that changed.
-  return { bal = tonumber(v[1]), pend = pend, held = tonumber(v[3] or '0'), seq = v[4] or '0',
-           rthr = tonumber(v[5] or '0'), rpend = v[6], nexp = nexp, live = tonumber(v[8] or '0'),
-           saved_pend = pend, saved_nexp = nexp }, parse_call(v[9])
+  return { bal = tonumber(v[1]), pend = tonumber(v[2] or '0'), held = tonumber(v[3] or '0'), seq = v[4] or '0',
+           rthr = tonumber(v[5] or '0'), rpend = v[6], nexp = tonumber(v[7] or '0'), live = tonumber(v[8] or '0') }, parse_call(v[9])
 end
 
 local function available(st) return st.bal - st.pend - st.held end
@@ -123,7 +120,6 @@ local function purge(st, now)
   local first = redis.call('ZRANGE', X, 0, 0, 'WITHSCORES')
   st.nexp = first[2] and tonumber(first[2]) or NEVER
   redis.call('HSET', S, 'nexp', fmt(st.nexp))
-  st.saved_nexp = st.nexp
   return expired
 end
 
@@ -138,16 +134,20 @@ local function recharge_crossing(st, avail)
 end
 
 -- When a call expires if nobody renews it (live), or is forgotten (finished: valid_ms = RETAIN_MS).
+-- Returns true when that is sooner than anything else (nexp changed: `save` must write it).
 local function set_due(st, id, now, valid_ms)
-  local at = now + valid_ms
+  local at = fmt(now + valid_ms)
   redis.call('ZADD', X, at, id)
-  if at < st.nexp then st.nexp = at end
+  if now + valid_ms >= st.nexp then return false end
+  st.nexp = now + valid_ms
+  return true
 end
 
--- Writes the counters computed by the script and the call's record, in one command. pend and nexp are
--- written only when they changed: every argument of redis.call is converted and looked up in Redis.
-local function save(st, call, rec_text)
-  if st.pend == st.saved_pend and st.nexp == st.saved_nexp then
+-- Writes the counters computed by the script and the call's record, in one command. pend and nexp only
+-- when `more` says they changed: every argument of redis.call is converted and looked up in Redis. (A
+-- flag rather than copies in `st`: a ninth field doubles the table Lua allocates on every call.)
+local function save(st, call, rec_text, more)
+  if not more then
     redis.call('HSET', S, 'held', fmt(st.held), 'live', fmt(st.live), 'c:' .. call, rec_text)
   else
     redis.call('HSET', S, 'pend', fmt(st.pend), 'held', fmt(st.held), 'live', fmt(st.live), 'nexp', fmt(st.nexp), 'c:' .. call, rec_text)

@@ -12,8 +12,8 @@ end
 if available(st) < amount then
   return reply('insufficient', st, 0, recharge_crossing(st, available(st)))
 end
-set_due(st, call, now, valid_ms)
+local sooner = set_due(st, call, now, valid_ms)
 st.held = st.held + amount
 st.live = st.live + 1
-save(st, call, call_text('live', 0, 0, 'ok', amount))
+save(st, call, call_text('live', 0, 0, 'ok', amount), sooner)
 return reply('ok', st, amount, recharge_crossing(st, available(st)))

@@ -11,8 +11,8 @@ if rec.state == 'released' then return reply('exists', st, 0) end
 if final < rec.debited then return reply('invalid', st, rec.hold) end
 local delta = final - rec.debited
 queue_debit(st, key, delta, payload)
-set_due(st, call, now, RETAIN_MS)
+local sooner = set_due(st, call, now, RETAIN_MS)
 st.held = st.held - rec.hold
 count_live(st, known and known.state == 'live', false)
-save(st, call, call_text('settled', final, rec.seq, 'ok', 0))
+save(st, call, call_text('settled', final, rec.seq, 'ok', 0), sooner or delta > 0)
 return reply('ok', st, 0, recharge_crossing(st, available(st)), delta)
