@@ -1,6 +1,6 @@
 // Reserve + settle of one call through the funds service, from one Node process (256 in flight, random
 // accounts among 100), including the time to write every debit to the Postgres ledger; next to
-// redis-benchmark's EVALSHA of the same reserve script (the limit) and to the same two operations done
+// redis-benchmark's FCALL of the same reserve function (the limit) and to the same two operations done
 // the naive way, with Postgres row locks (SELECT ... FOR UPDATE), in the same run.
 //   node --import tsx bench/funds-reserve-settle.ts
 import { randomUUID } from 'node:crypto';

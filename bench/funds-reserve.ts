@@ -1,6 +1,6 @@
 // Reserve alone through the funds service (one Node process, 64 and 256 requests in flight, auto-pipelining),
-// next to redis-benchmark's EVALSHA of the same reserve script (-c 50 -P 1: the limit) and plain ioredis
-// EVALSHA with 64 in flight, alternating in the same run (median of 3 rounds).
+// next to redis-benchmark's FCALL of the same reserve function (-c 50 -P 1: the limit) and plain ioredis
+// FCALL with 64 in flight, alternating in the same run (median of 3 rounds).
 //   node --import tsx bench/funds-reserve.ts
 import { randomUUID } from 'node:crypto';
 import { alternate, environment, measure, redisBenchmark, setUpFunds, table, writeResults } from './funds-setup';
@@ -20,7 +20,7 @@ let n = 0;
 try {
   const [limit, raw, service, deep] = await alternate(ROUNDS, [
     () => redisBenchmark(b.redis, 'reserve', b.funds.ctx.store.keys.forAccount(rbAccount).all, ['rb-__rand_int__', '1', '600000'], 50, 100_000),
-    () => measure(`plain ioredis EVALSHA reserve, ${IN_FLIGHT} in flight`, IN_FLIGHT, TIME_MS, () =>
+    () => measure(`plain ioredis FCALL reserve, ${IN_FLIGHT} in flight`, IN_FLIGHT, TIME_MS, () =>
       lua.funds_reserve(...rawKeys, `raw-${runId}-${n++}`, '1', '600000')),
     () => measure(`funds.reserve, ${IN_FLIGHT} in flight`, IN_FLIGHT, TIME_MS, () =>
       b.funds.reserve({ accountId: svcAccount, callId: `${runId}-${n++}`, amountMicros: 1n, validitySeconds: 600 })),

@@ -11,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../test/support/pg';
 import { deleteByPrefix } from '../test/support/redis';
 import { createFundsRedis } from '../rating/funds/redis-client';
 import { createTestFunds, fundAccount } from '../rating/funds/harness';
-import { scriptSources, type ScriptName } from '../rating/funds/scripts';
+import { fundsLibrary, loadFundsLibrary, type ScriptName } from '../rating/funds/scripts';
 import type { FundsService } from '../rating/funds/service';
 
 const run = promisify(execFile);
@@ -81,18 +81,18 @@ export async function measure(name: string, inFlight: number, timeMs: number, op
   return { name, opsPerSecond: Math.round((samples * 1000) / elapsed), p50Ms: result.latency.p50 ?? 0, p99Ms: result.latency.p99 ?? 0, samples };
 }
 
-/** redis-benchmark of a funds script by SHA (loaded first), every request a new random call id. */
+/** redis-benchmark of a funds script by FCALL (library loaded first), every request a new random call id. */
 export async function redisBenchmark(redis: Redis, script: ScriptName, keys: readonly string[], args: readonly string[], clients: number, requests: number): Promise<Measured> {
-  const sha = String(await redis.script('LOAD', scriptSources()[script]));
+  await loadFundsLibrary(redis);
   const url = new URL(REDIS_URL);
   const { stdout } = await run('redis-benchmark', [
     '-h', url.hostname, '-p', url.port || '6379', '-c', String(clients), '-P', '1', '-n', String(requests), '-r', '1000000000', '--csv',
-    'EVALSHA', sha, String(keys.length), ...keys, ...args,
+    'FCALL', fundsLibrary().functions[script], String(keys.length), ...keys, ...args,
   ]);
   // "rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
   const line = stdout.trim().split('\n').pop()!;
   const cells = line.split(',').map((c) => c.replace(/"/g, ''));
-  return { name: `redis-benchmark EVALSHA ${script} -c ${clients} -P 1`, opsPerSecond: Math.round(Number(cells[1])), p50Ms: Number(cells[4]), p99Ms: Number(cells[6]), samples: requests };
+  return { name: `redis-benchmark FCALL ${script} -c ${clients} -P 1`, opsPerSecond: Math.round(Number(cells[1])), p50Ms: Number(cells[4]), p99Ms: Number(cells[6]), samples: requests };
 }
 
 /**

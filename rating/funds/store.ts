@@ -125,5 +125,5 @@ export class FundsStore {
 /** A Lua error is a bug (thrown); anything else from the client means Redis could not be reached in time. */
 function isConnectionError(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  return !/user_script|Error running script|ERR .*script/i.test(message);
+  return !/user_script|user_function|Error running script|ERR .*script|Function not found|Error registering/i.test(message);
 }
