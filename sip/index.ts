@@ -1,9 +1,8 @@
 import Srf from 'drachtio-srf';
 import type { Config } from '../src/config';
 import type { Logger } from '../src/log';
-import type { CallFunds } from '../rating/contracts';
+import type { CallFunds, Classification } from '../rating/contracts';
 import type { Pool } from '../rating/db/pool';
-import { createClassifier } from '../rating/classify/index';
 import { createAnnouncer } from './announce/index';
 import { attachToDrachtio, createSipApp, type SipApp } from './app';
 import type { AccountInfo, TariffLookup } from './deps';
@@ -20,6 +19,8 @@ export interface SipParts {
   readonly pool: Pool;
   readonly funds: CallFunds & { getAccount(id: string): Promise<AccountInfo | undefined> };
   readonly tariffs: TariffLookup;
+  /** The process's classifier (built once from the included-countries plan), shared with the HTTP API. */
+  readonly classify: (dialled: string) => Classification;
   readonly logger: Logger;
 }
 
@@ -35,7 +36,7 @@ export async function startSipFromConfig(config: Config, parts: SipParts): Promi
   const app = await createSipApp({
     srf,
     config,
-    classify: createClassifier({ includedCountries: config.includedCountries }),
+    classify: parts.classify,
     tariffs: parts.tariffs,
     funds: parts.funds,
     accounts: { get: async (id) => (await parts.funds.getAccount(id)) ?? null },

@@ -35,7 +35,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const address = await listenHttp(http, config.httpHost, config.httpPort);
   log.info({ address }, `portal and API at ${address}/`);
 
-  const sip = await startSipFromConfig(config, { pool, funds, tariffs: tariffs.store, logger: log });
+  const sip = await startSipFromConfig(config, { pool, funds, tariffs: tariffs.store, classify, logger: log });
 
   return {
     address,
