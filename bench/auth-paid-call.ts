@@ -52,7 +52,8 @@ async function authorize(): Promise<void> {
 }
 
 try {
-  const scenarios = [16, 256].map((inFlight) => () => measure(`classify + rate + reserve, ${inFlight} in flight, ${ACCOUNTS} accounts`, inFlight, TIME_MS, authorize));
+  const depths = process.env.BENCH_IN_FLIGHT ? [Number(process.env.BENCH_IN_FLIGHT)] : [16, 256]; // one depth: for profiling
+  const scenarios = depths.map((inFlight) => () => measure(`classify + rate + reserve, ${inFlight} in flight, ${ACCOUNTS} accounts`, inFlight, TIME_MS, authorize));
   const rows = (await alternate(ROUNDS, scenarios)).map((m: Measured) => ({
     ...m, note: `goal >= 40,000/s with p99 < 2 ms: ${m.opsPerSecond >= 40_000 && m.p99Ms < 2 ? 'met' : 'not met'}`,
   }));

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { cpus } from 'node:os';
 import { promisify } from 'node:util';
 import { Bench } from 'tinybench';
+import { cpuPerOp, sampleCpu, type CpuPerOp } from './cpu-meter';
 import type { Redis } from 'ioredis';
 import { createTestDatabase, type TestDatabase } from '../test/support/pg';
 import { deleteByPrefix } from '../test/support/redis';
@@ -59,6 +60,8 @@ export interface Measured {
   readonly p99Ms: number;
   readonly samples: number;
   readonly note?: string;
+  /** CPU time per operation of each process, over the timed run (cpu-meter.ts). */
+  readonly cpu?: CpuPerOp;
 }
 
 /**
@@ -71,20 +74,23 @@ export async function measure(name: string, inFlight: number, timeMs: number, op
   await warm.run();
   const bench = new Bench({ concurrency: 'task', threshold: inFlight, time: timeMs, iterations: 0, warmup: false });
   bench.add(name, op);
+  const cpuBefore = sampleCpu();
   const started = performance.now();
   await bench.run();
   await drain?.();
   const elapsed = performance.now() - started;
+  const cpuAfter = sampleCpu();
   const result = bench.tasks[0]?.result;
   if (result?.state !== 'completed') throw new Error(`${name}: the benchmark did not complete (${result?.state})`);
   const samples = result.latency.samplesCount;
-  return { name, opsPerSecond: Math.round((samples * 1000) / elapsed), p50Ms: result.latency.p50 ?? 0, p99Ms: result.latency.p99 ?? 0, samples };
+  return { name, opsPerSecond: Math.round((samples * 1000) / elapsed), p50Ms: result.latency.p50 ?? 0, p99Ms: result.latency.p99 ?? 0, samples, cpu: cpuPerOp(cpuBefore, cpuAfter, samples) };
 }
 
 /** redis-benchmark of a funds script by FCALL (library loaded first), every request a new random call id. */
 export async function redisBenchmark(redis: Redis, script: ScriptName, keys: readonly string[], args: readonly string[], clients: number, requests: number): Promise<Measured> {
   await loadFundsLibrary(redis);
   const url = new URL(REDIS_URL);
+  const cpuBefore = sampleCpu();
   const { stdout } = await run('redis-benchmark', [
     '-h', url.hostname, '-p', url.port || '6379', '-c', String(clients), '-P', '1', '-n', String(requests), '-r', '1000000000', '--csv',
     'FCALL', fundsLibrary().functions[script], String(keys.length), ...keys, ...args,
@@ -92,7 +98,8 @@ export async function redisBenchmark(redis: Redis, script: ScriptName, keys: rea
   // "rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
   const line = stdout.trim().split('\n').pop()!;
   const cells = line.split(',').map((c) => c.replace(/"/g, ''));
-  return { name: `redis-benchmark FCALL ${script} -c ${clients} -P 1`, opsPerSecond: Math.round(Number(cells[1])), p50Ms: Number(cells[4]), p99Ms: Number(cells[6]), samples: requests };
+  const cpu = cpuPerOp(cpuBefore, sampleCpu(), requests); // redis-benchmark's own CPU is under "other"
+  return { name: `redis-benchmark FCALL ${script} -c ${clients} -P 1`, opsPerSecond: Math.round(Number(cells[1])), p50Ms: Number(cells[4]), p99Ms: Number(cells[6]), samples: requests, cpu };
 }
 
 /**
@@ -108,9 +115,15 @@ export async function alternate(rounds: number, scenarios: ReadonlyArray<() => P
   return runs.map((r) => [...r].sort((a, b) => a.opsPerSecond - b.opsPerSecond)[Math.floor(r.length / 2)]!);
 }
 
+/** The CPU columns: µs of CPU per operation in Node, Redis, Postgres and the rest of the machine (kernel, other). */
+function cpuCells(c: CpuPerOp | undefined): string {
+  if (!c) return '| | | | |';
+  return `| ${c.nodeUs.toFixed(1)} | ${c.redisUs.toFixed(1)} | ${c.postgresUs.toFixed(1)} | ${c.otherUs.toFixed(1)} |`;
+}
+
 export function table(rows: readonly Measured[]): string {
-  const lines = ['| scenario | ops/s | p50 ms | p99 ms | samples | note |', '|---|---:|---:|---:|---:|---|'];
-  for (const r of rows) lines.push(`| ${r.name} | ${r.opsPerSecond.toLocaleString('en')} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${r.samples} | ${r.note ?? ''} |`);
+  const lines = ['| scenario | ops/s | p50 ms | p99 ms | samples | CPU µs/op: Node | Redis | Postgres | other | note |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|'];
+  for (const r of rows) lines.push(`| ${r.name} | ${r.opsPerSecond.toLocaleString('en')} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${r.samples} ${cpuCells(r.cpu)} ${r.note ?? ''} |`);
   return lines.join('\n');
 }
 
