@@ -23,6 +23,9 @@ export const fundsReservedMicros = new client.Counter({
 export const fundsDebitedMicros = new client.Counter({
   name: 'solde_funds_debited_micros_total', help: 'Funds debited by calls, in micro-units', registers: [registry],
 });
+export const fundsSettledInLedger = new client.Counter({
+  name: 'solde_funds_settled_in_ledger_total', help: 'Calls settled straight into the Postgres ledger because Redis was unavailable', registers: [registry],
+});
 export const topupsTotal = new client.Counter({
   name: 'solde_topups_total', help: 'Top-ups and auto-recharges by outcome', labelNames: ['kind', 'outcome'] as const, registers: [registry],
 });

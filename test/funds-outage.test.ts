@@ -116,9 +116,49 @@ describe('Redis unreachable', () => {
     const cut = createTestFunds(db.pool, dead, r.prefix).funds;
     const before = await ledgerSum(db.pool, 'outage');
     expect((await cut.reserve({ accountId: 'outage', callId: 'x', amountMicros: EUR, validitySeconds: 60 })).status).toBe('unavailable');
-    expect((await cut.settle({ accountId: 'outage', callId: 'x', finalMicros: EUR })).status).toBe('unavailable');
+    expect((await cut.update({ accountId: 'outage', callId: 'x', seq: 1, usedTotalMicros: EUR, nextMicros: EUR, validitySeconds: 60 })).status).toBe('unavailable');
+    expect((await cut.release({ accountId: 'outage', callId: 'x' })).status).toBe('unavailable');
     expect((await cut.balance('outage')).status).toBe('unavailable');
     expect(await ledgerSum(db.pool, 'outage')).toEqual(before);
     dead.disconnect();
+  });
+
+  it('settles an ending call straight into the Postgres ledger, once, and Redis catches up when it returns', async () => {
+    expect((await funds.reserve({ accountId: 'outage', callId: 'cut-off', amountMicros: 3n * EUR, validitySeconds: 60 })).status).toBe('ok');
+    expect((await funds.update({ accountId: 'outage', callId: 'cut-off', seq: 1, usedTotalMicros: EUR, nextMicros: 2n * EUR, validitySeconds: 60 })).status).toBe('ok');
+    await funds.flush(); // the minute debit reaches the ledger
+    const before = await ledgerSum(db.pool, 'outage');
+
+    const dead = createFundsRedis('redis://127.0.0.1:1/0');
+    dead.on('error', () => undefined);
+    const cut = createTestFunds(db.pool, dead, r.prefix).funds;
+    const final = EUR + 1_500_000n;
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      expect((await cut.settle({ accountId: 'outage', callId: 'cut-off', finalMicros: final, details: { destination: 'Morocco' } })).status).toBe('ok');
+    }
+    dead.disconnect();
+    // One entry for what the update had not debited yet, whatever the repeats.
+    expect(await ledgerSum(db.pool, 'outage')).toEqual({ sumMicros: before.sumMicros - 1_500_000n, count: before.count + 1n });
+
+    // Redis back: the same settle through it changes nothing more; the sweeper installs the newer balance.
+    expect((await funds.settle({ accountId: 'outage', callId: 'cut-off', finalMicros: final })).status).toBe('ok');
+    await funds.flush();
+    await funds.sweep();
+    const account = (await funds.getAccount('outage'))!;
+    expect(account.balanceMicros).toBe(before.sumMicros - 1_500_000n);
+    expect(await ledgerSum(db.pool, 'outage')).toEqual({ sumMicros: account.balanceMicros, count: before.count + 1n });
+    expect(await funds.balance('outage')).toMatchObject({ status: 'ok', balanceMicros: account.balanceMicros, heldMicros: 0n });
+    expect(await funds.reconcile()).toEqual([]);
+  });
+
+  it('with Postgres down as well, the settle answers unavailable and writes nothing', async () => {
+    await cable.down();
+    const dead = createFundsRedis('redis://127.0.0.1:1/0');
+    dead.on('error', () => undefined);
+    const cut = createTestFunds(viaCable, dead, r.prefix).funds;
+    expect((await cut.settle({ accountId: 'outage', callId: 'both-down', finalMicros: EUR })).status).toBe('unavailable');
+    dead.disconnect();
+    await cable.up();
+    expect(await db.pool.query("SELECT 1 FROM ledger_entries WHERE call_id = 'both-down'")).toMatchObject({ rowCount: 0 });
   });
 });

@@ -26,9 +26,12 @@ describe('Redis unreachable', () => {
     expect(callerBye.get('reason')).toContain('funds-unavailable');
     await bed.app.idle();
     const record = await readCallRecord(bed.db.pool, callKey(live.callId, live.fromTag));
-    // Charged nothing it could not settle; the record keeps what it cost and that settling failed.
-    expect(record).toMatchObject({ endingReason: 'funds-unavailable', settleStatus: 'unavailable' });
+    // Redis could not settle it: the final debit went straight to the Postgres ledger, for what it cost.
+    expect(record).toMatchObject({ endingReason: 'funds-unavailable', settleStatus: 'ok' });
     expect(record!.costMicros).toBe(BigInt(record!.billedSeconds) * 1_000_000n);
+    const charged = await bed.db.pool.query<{ total: string }>(
+      "SELECT max(call_total_micros)::text AS total FROM ledger_entries WHERE kind = 'call_debit' AND call_id = $1", [record!.callId]);
+    expect(BigInt(charged.rows[0]!.total)).toBe(record!.costMicros);
 
     const paid = bed.server.placeCall({ from: '402', to: '00212612345678' });
     const refused = await paid.waitForFinal();

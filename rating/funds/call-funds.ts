@@ -3,7 +3,8 @@
 // from Postgres once, then the operation is retried. Debits leave through the debit writer.
 import type { CallFunds, FundsStatus, Hold } from '../contracts';
 import { MAX_OPERATION_MICROS, type Micros } from '../money';
-import { fundsDebitedMicros, fundsReservedMicros } from '../../src/metrics';
+import { dependencyErrors, fundsDebitedMicros, fundsReservedMicros, fundsSettledInLedger } from '../../src/metrics';
+import { writeCallDebits } from './call-debits';
 import { ACCOUNT_ID } from './keys';
 import type { FundsContext } from './context';
 import type { StoreResult } from './store';
@@ -56,8 +57,31 @@ export class CallFundsEngine implements CallFunds {
     const payload = this.payload(req.callId, req.finalMicros, req.details, 'final');
     const r = await this.withState(req.accountId, () =>
       this.ctx.store.settle(req.accountId, { callId: req.callId, finalMicros: req.finalMicros, key, payload: payload.text }));
+    if (r.status === 'unavailable') return this.settleInLedger(req.accountId, { idempotencyKey: key, callId: req.callId, finalMicros: req.finalMicros, metadata: payload.metadata });
     this.debited(req.accountId, key, req.callId, req.finalMicros, payload.metadata, r);
     return this.hold(req.accountId, r);
+  }
+
+  /**
+   * Redis unreachable when a call ends: its final debit goes straight to the Postgres ledger, so the call
+   * is charged whatever becomes of Redis (before, the hold expired and the call was never charged). Same
+   * idempotency key and cumulative total as through Redis: a debit of this call still queued in Redis, or
+   * a settle repeated there later, is skipped by the ledger. The call's hold in Redis expires by itself;
+   * the account is marked pending so the drainer (or else the sweeper: Redis' seq is now older than
+   * Postgres') installs the new balance in Redis when it returns.
+   */
+  private async settleInLedger(accountId: string, d: { idempotencyKey: string; callId: string; finalMicros: Micros; metadata: Record<string, unknown> }): Promise<Hold> {
+    try {
+      await writeCallDebits(this.ctx.pool, [{ accountId, idempotencyKey: d.idempotencyKey, callId: d.callId, usedTotalMicros: d.finalMicros, metadata: d.metadata }]);
+    } catch (error) {
+      dependencyErrors.inc({ dependency: 'postgres' });
+      this.ctx.log.error({ err: error, accountId, callId: d.callId }, 'call not settled: Redis and Postgres both unavailable; its hold expires uncharged');
+      return { status: 'unavailable' };
+    }
+    fundsSettledInLedger.inc();
+    this.ctx.writer.markPending([accountId]);
+    this.ctx.log.warn({ accountId, callId: d.callId }, 'Redis unavailable: call settled in the Postgres ledger directly');
+    return { status: 'ok' };
   }
 
   async release(req: { accountId: string; callId: string }): Promise<Hold> {

@@ -100,7 +100,8 @@ export class DebitWriter {
     return true;
   }
 
-  private markPending(accountIds: readonly string[]): void {
+  /** Accounts whose Redis queue or state the drainer must look at (kept in memory and, best effort, in Redis). */
+  markPending(accountIds: readonly string[]): void {
     const fresh = [...new Set(accountIds)].filter((id) => !this.pendingAccounts.has(id));
     for (const id of fresh) this.pendingAccounts.add(id);
     if (fresh.length > 0) this.store.client.sadd(this.store.keys.pendingSet, ...fresh).catch(() => undefined);
