@@ -6,7 +6,9 @@ import type { FundsStatus } from '../contracts';
 import type { Micros } from '../money';
 import { dependencyErrors } from '../../src/metrics';
 import { KeyBuilder } from './keys';
-import { withFundsScripts, type FundsRedis, type ScriptName, type ScriptReply } from './scripts';
+import { fundsLibrary, loadFundsLibrary, withFundsScripts, type FundsRedis, type ScriptName, type ScriptReply } from './scripts';
+import { FUNDS_COMMAND_TIMEOUT_MS } from './redis-client';
+import { ScriptPipe } from './script-pipe';
 
 export interface StoreResult {
   readonly status: FundsStatus;
@@ -37,13 +39,16 @@ export interface SyncArgs {
 export class FundsStore {
   readonly keys: KeyBuilder;
   private readonly redis: FundsRedis;
-  /** Connections the scripts alternate over (see `lanes`). */
+  /** Lean connections the scripts alternate over, on a plain standalone Redis (see `pipes`). */
+  private readonly pipes: readonly ScriptPipe[];
+  /** Otherwise (cluster, TLS, sentinel) the scripts go through ioredis, over these (see `lanes`). */
   private readonly lanes: readonly FundsRedis[];
   private next = 0;
 
   constructor(redis: Redis | Cluster, prefix: string) {
     this.redis = withFundsScripts(redis);
-    this.lanes = lanes(redis).map(withFundsScripts);
+    this.pipes = pipes(redis);
+    this.lanes = this.pipes.length > 0 ? [] : lanes(redis).map(withFundsScripts);
     this.keys = new KeyBuilder(prefix);
   }
 
@@ -107,9 +112,7 @@ export class FundsStore {
     const keys = this.keys.forAccount(accountId).all;
     let reply: ScriptReply;
     try {
-      const lane = this.lanes[this.next]!;
-      this.next = (this.next + 1) % this.lanes.length;
-      reply = await lane[`funds_${name}`](...keys, ...args);
+      reply = this.pipes.length > 0 ? await this.viaPipe(name, keys, args) : await this.viaLane(name, keys, args);
     } catch (error) {
       if (!isConnectionError(error)) throw error;
       dependencyErrors.inc({ dependency: 'redis' });
@@ -126,6 +129,40 @@ export class FundsStore {
       delta: BigInt(delta),
     };
   }
+
+  private async viaPipe(name: ScriptName, keys: readonly string[], args: readonly string[]): Promise<ScriptReply> {
+    const pipe = this.pipes[this.next]!;
+    this.next = (this.next + 1) % this.pipes.length;
+    const command = ['FCALL', fundsLibrary().functions[name], String(keys.length), ...keys, ...args];
+    try {
+      return (await pipe.send(command)) as ScriptReply;
+    } catch (error) {
+      if (!/Function not found/i.test(error instanceof Error ? error.message : '')) throw error;
+    }
+    await loadFundsLibrary(this.redis); // a restarted or flushed Redis: load once, call again
+    return (await pipe.send(command)) as ScriptReply;
+  }
+
+  private viaLane(name: ScriptName, keys: readonly string[], args: readonly string[]): Promise<ScriptReply> {
+    const lane = this.lanes[this.next]!;
+    this.next = (this.next + 1) % this.lanes.length;
+    return lane[`funds_${name}`](...keys, ...args);
+  }
+}
+
+/**
+ * A plain standalone Redis (no TLS, no sentinel) gets two ScriptPipes for the scripts: ioredis costs ~26 µs
+ * of Node CPU per FCALL, a ScriptPipe ~9 (bench/client-floor.ts). Two, for the reason given at `lanes`.
+ * They close when the ioredis client ends, so 'Redis unreachable' and shutdown mean what they meant.
+ */
+function pipes(redis: Redis | Cluster): ScriptPipe[] {
+  if (redis.isCluster) return [];
+  const o = (redis as Redis).options;
+  if (o.tls || o.sentinels || o.path) return [];
+  const made = [0, 1].map(() => new ScriptPipe({ host: o.host ?? '127.0.0.1', port: o.port ?? 6379, db: o.db ?? 0,
+    username: o.username, password: o.password, commandTimeoutMs: o.commandTimeout ?? FUNDS_COMMAND_TIMEOUT_MS }));
+  redis.once('end', () => { for (const p of made) p.close(); });
+  return made;
 }
 
 /**
