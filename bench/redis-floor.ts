@@ -90,6 +90,7 @@ try {
     ['per-call hold, expiry per call: + TIME + ZADD', `${PROBE_LIBRARY}_hold_expiry`, [s, x], [call]],
     ["Solde's reserve", fundsLibrary().functions.reserve, [s, x, q], [call, '1', '600000']],
   ];
+  if (process.env.BENCH_ONLY_SOLDE) functions.splice(0, functions.length - 1); // while tuning the scripts
   const runs: Floor[][] = functions.map(() => []);
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const [i, [name, fn, keys, args]] of functions.entries()) {

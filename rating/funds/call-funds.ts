@@ -31,7 +31,7 @@ export class CallFundsEngine implements CallFunds {
   constructor(private readonly ctx: FundsContext, private readonly onCrossing: (accountId: string, crossing: string) => void) {}
 
   async reserve(req: { accountId: string; callId: string; amountMicros: Micros; validitySeconds: number }): Promise<Hold> {
-    if (!validAccount(req.accountId) || !validAmount(req.amountMicros, false) || !validValidity(req.validitySeconds)) return { status: 'invalid' };
+    if (!validAccount(req.accountId) || !validCall(req.callId) || !validAmount(req.amountMicros, false) || !validValidity(req.validitySeconds)) return { status: 'invalid' };
     const r = await this.withState(req.accountId, () =>
       this.ctx.store.reserve(req.accountId, req.callId, req.amountMicros, req.validitySeconds * 1000));
     if (r.status === 'ok' && r.holdMicros > 0n) fundsReservedMicros.inc(Number(req.amountMicros));
@@ -39,7 +39,7 @@ export class CallFundsEngine implements CallFunds {
   }
 
   async update(req: { accountId: string; callId: string; seq: number; usedTotalMicros: Micros; nextMicros: Micros; validitySeconds: number; details?: CallDetails }): Promise<Hold> {
-    if (!validAccount(req.accountId) || !validAmount(req.usedTotalMicros, true) || !validAmount(req.nextMicros, true)
+    if (!validAccount(req.accountId) || !validCall(req.callId) || !validAmount(req.usedTotalMicros, true) || !validAmount(req.nextMicros, true)
       || !validValidity(req.validitySeconds) || !Number.isSafeInteger(req.seq) || req.seq < 1) return { status: 'invalid' };
     const key = `call:${req.callId}:${req.seq}`;
     const payload = this.payload(req.callId, req.usedTotalMicros, req.details, req.seq);
@@ -52,7 +52,7 @@ export class CallFundsEngine implements CallFunds {
   }
 
   async settle(req: { accountId: string; callId: string; finalMicros: Micros; details?: CallDetails }): Promise<Hold> {
-    if (!validAccount(req.accountId) || !validAmount(req.finalMicros, true)) return { status: 'invalid' };
+    if (!validAccount(req.accountId) || !validCall(req.callId) || !validAmount(req.finalMicros, true)) return { status: 'invalid' };
     const key = `call:${req.callId}:final`;
     const payload = this.payload(req.callId, req.finalMicros, req.details, 'final');
     const r = await this.withState(req.accountId, () =>
@@ -85,7 +85,7 @@ export class CallFundsEngine implements CallFunds {
   }
 
   async release(req: { accountId: string; callId: string }): Promise<Hold> {
-    if (!validAccount(req.accountId)) return { status: 'invalid' };
+    if (!validAccount(req.accountId) || !validCall(req.callId)) return { status: 'invalid' };
     const r = await this.withState(req.accountId, () => this.ctx.store.release(req.accountId, req.callId));
     return this.hold(req.accountId, r);
   }
@@ -132,6 +132,14 @@ export class CallFundsEngine implements CallFunds {
 
 function validAccount(accountId: unknown): boolean {
   return typeof accountId === 'string' && ACCOUNT_ID.test(accountId);
+}
+
+// A call id becomes a Redis hash field and zset member: no spaces or control characters, at most 256 long
+// (the scripts check the length again, in bytes).
+const CALL_ID = /^[^\s\x00-\x1f\x7f]{1,256}$/;
+
+function validCall(callId: unknown): boolean {
+  return typeof callId === 'string' && CALL_ID.test(callId);
 }
 
 function validAmount(amount: unknown, zeroAllowed: boolean): boolean {

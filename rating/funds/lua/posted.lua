@@ -14,7 +14,7 @@ if #ARGV >= 3 then
   redis.call('HDEL', Q, unpack(names))
 end
 st.pend = st.pend - done
-if seq > tonumber(st.seq) then
+if seq > ledger_seq() then
   redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'pend', fmt(st.pend))
   st.bal = tonumber(bal)
 elseif done > 0 then

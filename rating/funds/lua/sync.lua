@@ -9,6 +9,7 @@ if not babs or not seq or not string.match(cur, '^%u%u%u$') or (thr ~= '' and no
   return reply('invalid')
 end
 local st = load_state()
+local current = st and ledger_seq()
 local status = 'ok'
 if not st then
   local held, live = 0, 0
@@ -23,9 +24,9 @@ if not st then
   local pend = 0
   for _, v in ipairs(redis.call('HVALS', Q)) do pend = pend + tonumber(string.match(v, '^(%d+)|')) end
   redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'pend', fmt(pend), 'held', fmt(held), 'live', fmt(live), 'cur', cur, 'rthr', '0', 'nexp', '0', ENC_FIELD, ENC_VALUE)
-elseif seq > tonumber(st.seq) then
+elseif seq > current then
   redis.call('HSET', S, 'bal', bal, 'seq', fmt(seq), 'cur', cur, ENC_FIELD, ENC_VALUE)
-elseif seq == tonumber(st.seq) then
+elseif seq == current then
   status = 'exists'
 else
   status = 'stale'
