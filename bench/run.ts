@@ -8,7 +8,7 @@ const SCENARIOS = [
   'classify-mixed.ts', // also measures raw libphonenumber-js (raw-libphonenumber.ts) in the same run
   'tariff-lookup-cost.ts', 'tariff-import.ts',
   'announce-assemble.ts',
-  'funds-reserve.ts', 'funds-reserve-settle.ts', 'auth-paid-call.ts',
+  'client-floor.ts', 'redis-floor.ts', 'funds-reserve.ts', 'funds-reserve-settle.ts', 'auth-paid-call.ts',
   'sip-included-latency.ts', 'sip-paid-latency.ts',
   'http-balance.ts',
 ] as const;
