@@ -7,6 +7,7 @@ import { createTestRedis, deleteByPrefix, type TestRedis } from './support/redis
 import { createTestFunds, fundAccount } from '../rating/funds/harness';
 import { ledgerSum, post } from '../rating/funds/ledger';
 import type { FundsService } from '../rating/funds/service';
+import { fundsLibrary } from '../rating/funds/scripts';
 
 const EUR = 1_000_000n;
 let db: TestDatabase;
@@ -114,5 +115,14 @@ describe('Redis flushed in the middle of a run of calls', () => {
     expect(await r.redis.hexists(s, 'c:recent')).toBe(1);
     // The released call is forgotten a day after it finished.
     expect(Number(await r.redis.zscore(x, 'recent'))).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+  });
+
+  it('a Redis that lost the function library (restarted, FUNCTION FLUSH) gets it back from the next call', async () => {
+    const before = await funds.balance('flush-a');
+    await r.redis.call('FUNCTION', 'DELETE', fundsLibrary().name);
+    const held = await funds.reserve({ accountId: 'flush-a', callId: 'after-library-loss', amountMicros: EUR, validitySeconds: 60 });
+    expect(held).toMatchObject({ status: 'ok', availableMicros: before.availableMicros - EUR });
+    expect(JSON.stringify(await r.redis.call('FUNCTION', 'LIST', 'LIBRARYNAME', fundsLibrary().name))).toContain(fundsLibrary().functions.reserve);
+    expect((await funds.release({ accountId: 'flush-a', callId: 'after-library-loss' })).status).toBe('ok');
   });
 });
