@@ -151,8 +151,8 @@ export class FundsStore {
 }
 
 /**
- * A plain standalone Redis (no TLS, no sentinel) gets two ScriptPipes for the scripts: ioredis costs ~26 µs
- * of Node CPU per FCALL, a ScriptPipe ~9 (bench/client-floor.ts). Two, for the reason given at `lanes`.
+ * A plain standalone Redis (no TLS, no sentinel) gets two ScriptPipes for the scripts: ioredis costs 21-34 µs
+ * of Node CPU per FCALL, a ScriptPipe 8-14 (bench/client-floor.ts). Two, for the reason given at `lanes`.
  * They close when the ioredis client ends, so 'Redis unreachable' and shutdown mean what they meant.
  */
 function pipes(redis: Redis | Cluster): ScriptPipe[] {
