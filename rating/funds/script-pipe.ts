@@ -1,6 +1,6 @@
 // A lean Redis connection for the call path's scripts (FCALL), on a plain standalone Redis. Every command
 // of one tick leaves in one write and replies are parsed in place: ioredis spends 21-34 µs of Node CPU per
-// FCALL (an empty function tops out near 35,000/s from one process: bench/client-floor.ts), more than the
+// FCALL (an empty function: 27,000-45,000/s from one process, bench/client-floor.ts), more than the
 // rest of a paid call's authorization. Everything else (cluster, TLS, sentinel, other commands) stays with
 // ioredis. Same contract as the funds client: no offline queue (while disconnected a call fails at once;
 // only calls made while the first connection is being opened wait for it), a bounded wait per command,
