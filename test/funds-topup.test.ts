@@ -38,6 +38,12 @@ async function agree(id: string): Promise<bigint> {
   return pg;
 }
 
+/** Ages an account's auto-recharge crossing mark past its retry pause (common.lua: RECHARGE_RETRY_MS). */
+async function ageRechargeMark(id: string): Promise<void> {
+  const [s] = funds.ctx.store.keys.forAccount(id).all;
+  await r.redis.hset(s, 'rpat', String(Date.now() - 301_000));
+}
+
 describe('top-ups', () => {
   it('credits a predefined amount charged to the card on file', async () => {
     await account('topper', SIMULATOR_CARDS.approve);
@@ -91,6 +97,45 @@ describe('auto-recharge', () => {
     expect(await countAttempts(db.pool, 'flaky')).toEqual({ unavailable: 2, approved: 1 });
     expect(await agree('flaky')).toBe(10n * EUR);
     expect((await funds.reserve({ accountId: 'flaky', callId: 'f2', amountMicros: EUR, validitySeconds: 60 })).status).toBe('ok');
+  });
+
+  it('pauses after the processor stayed unavailable, then tries the same request again once the pause is over', async () => {
+    await account('down', SIMULATOR_CARDS.timeout);
+    await funds.setAutoRecharge('down', { enabled: true, thresholdMicros: 5n * EUR, amountMicros: 10n * EUR });
+    let n = 0;
+    const refused = async () => expect((await funds.reserve({ accountId: 'down', callId: `c${n++}`, amountMicros: EUR, validitySeconds: 60 })).status).toBe('insufficient');
+    await refused();
+    await funds.flush();
+    expect(await countAttempts(db.pool, 'down')).toEqual({ unavailable: 4 });
+    // Still under the threshold, within the pause: no operation starts another round.
+    for (let i = 0; i < 3; i += 1) await refused();
+    await funds.flush();
+    expect(await countAttempts(db.pool, 'down')).toEqual({ unavailable: 4 });
+    // The pause is over (the mark aged as 5 minutes would age it): the next operation starts one more round.
+    await ageRechargeMark('down');
+    await refused();
+    await refused();
+    await funds.flush();
+    expect(await countAttempts(db.pool, 'down')).toEqual({ unavailable: 8 });
+    const requests = await db.pool.query("SELECT DISTINCT request_id FROM payment_attempts WHERE account_id = 'down'");
+    expect(requests.rows).toEqual([{ request_id: 'auto-recharge:down:0' }]);
+    expect(await agree('down')).toBe(0n);
+  });
+
+  it('takes over a crossing mark nobody lifted (its recharger died) once the mark is older than the pause', async () => {
+    await account('orphan', SIMULATOR_CARDS.approve);
+    await funds.setAutoRecharge('orphan', { enabled: true, thresholdMicros: 5n * EUR, amountMicros: 10n * EUR });
+    const [s] = funds.ctx.store.keys.forAccount('orphan').all;
+    await r.redis.hset(s, 'rpend', '0', 'rpat', String(Date.now())); // marked by a process that then died
+    expect((await funds.reserve({ accountId: 'orphan', callId: 'o1', amountMicros: EUR, validitySeconds: 60 })).status).toBe('insufficient');
+    await funds.flush();
+    expect(await countAttempts(db.pool, 'orphan')).toEqual({});
+    await ageRechargeMark('orphan');
+    expect((await funds.reserve({ accountId: 'orphan', callId: 'o2', amountMicros: EUR, validitySeconds: 60 })).status).toBe('insufficient');
+    await funds.flush();
+    expect(await countAttempts(db.pool, 'orphan')).toEqual({ approved: 1 });
+    expect(await agree('orphan')).toBe(10n * EUR);
+    expect(await r.redis.hmget(s, 'rpend', 'rpat')).toEqual([null, null]);
   });
 
   it('stops after a decline and records why', async () => {

@@ -1,8 +1,9 @@
 // Auto-recharge. The Lua scripts mark a crossing of the threshold once (rpend = the ledger seq at the
 // crossing) and tell only that one operation; it calls start(). The charge's request id is
 // `auto-recharge:<account>:<seq>`, so even another process, or a crossing seen again after a Redis
-// rebuild, cannot charge twice for one crossing. Transient failures are retried with backoff (bounded);
-// a decline stops auto-recharge and records why.
+// rebuild, cannot charge twice for one crossing. Transient failures are retried with backoff (bounded),
+// then after a 5-minute pause (the crossing mark's retry time in common.lua); a decline stops
+// auto-recharge and records why.
 import { topupsTotal } from '../../src/metrics';
 import { getAccount, stopAutoRecharge } from './accounts';
 import { syncEntry, type FundsContext } from './context';
@@ -65,9 +66,9 @@ export class AutoRecharger {
       await syncEntry(this.ctx, posted.entry, account.currency, true);
       return 'recharged';
     }
-    // Still unavailable: the crossing mark is lifted so that a later operation tries again (same request id).
-    this.ctx.log.warn({ accountId, crossing }, 'auto-recharge: card processor unavailable, will retry on the next operation');
-    await this.ctx.syncAccount(account, true);
+    // Still unavailable: the crossing mark stays, so no operation starts another round at once; the first
+    // one after the mark's retry pause (common.lua: RECHARGE_RETRY_MS, 5 min) takes it over, same request id.
+    this.ctx.log.warn({ accountId, crossing }, 'auto-recharge: card processor unavailable, trying again in 5 minutes if still under the threshold');
     return 'gave_up';
   }
 

@@ -5,7 +5,8 @@
 -- KEYS (all under one hash tag {acct:<id>}, so every script touches one cluster slot):
 --   S account hash. State fields: bal (posted balance at ledger seq), seq, pend (debits not yet posted),
 --     held (sum of live holds), live (number of live calls), nexp (nothing in X is due before this, ms),
---     cur, rthr (auto-recharge threshold, 0 = off), rpend (seq of the crossing being recharged). And one
+--     cur, rthr (auto-recharge threshold, 0 = off), rpend (seq of the crossing being recharged), rpat (when
+--     it was marked, ms). And one
 --     field per call, "c:<call id>" -> "state:debited_total:last_seq:last_status:hold" (state live|settled|
 --     released|expired; hold = what the call holds now, 0 unless live). One hash, so that a reservation
 --     reads and writes both at once.
@@ -137,13 +138,18 @@ local function purge(st, now)
 end
 
 -- Auto-recharge: the first operation that leaves available funds under the threshold marks the crossing
--- (rpend) and is told so; every later one sees the mark, so exactly one recharge starts per crossing.
-local function recharge_crossing(st, avail)
+-- (rpend, and rpat: when) and is told so; every later one sees the mark, so exactly one recharge starts per
+-- crossing. The recharger lifts the mark when it is done (sync, clear). A mark older than RECHARGE_RETRY_MS
+-- is taken over by the next operation: the recharger gave up on an unavailable card processor (this is its
+-- pause before trying again) or died mid-way (a mark nobody would lift). The same crossing seq names the
+-- same charge request, so taking over never charges twice.
+local RECHARGE_RETRY_MS = 300000
+local function recharge_crossing(st, avail, now)
   if st.rthr <= 0 or avail >= st.rthr then return '' end
-  local v = redis.call('HMGET', S, 'rpend', 'seq')
-  if v[1] then return '' end
+  local v = redis.call('HMGET', S, 'rpend', 'seq', 'rpat')
+  if v[1] and now - tonumber(v[3] or '0') < RECHARGE_RETRY_MS then return '' end
   local seq = v[2] or '0'
-  redis.call('HSET', S, 'rpend', seq)
+  redis.call('HSET', S, 'rpend', seq, 'rpat', fmt(now))
   return seq
 end
 

@@ -10,10 +10,10 @@ if rec then
   return reply('exists', st, 0)
 end
 if available(st) < amount then
-  return reply('insufficient', st, 0, recharge_crossing(st, available(st)))
+  return reply('insufficient', st, 0, recharge_crossing(st, available(st), now))
 end
 local sooner = set_due(st, call, now, valid_ms)
 st.held = st.held + amount
 st.live = st.live + 1
 save(st, call, call_text('live', 0, 0, 'ok', amount), sooner)
-return reply('ok', st, amount, recharge_crossing(st, available(st)))
+return reply('ok', st, amount, recharge_crossing(st, available(st), now))

@@ -15,4 +15,4 @@ local sooner = set_due(st, call, now, RETAIN_MS)
 st.held = st.held - rec.hold
 count_live(st, known and known.state == 'live', false)
 save(st, call, call_text('settled', final, rec.seq, 'ok', 0), sooner or delta > 0)
-return reply('ok', st, 0, recharge_crossing(st, available(st)), delta)
+return reply('ok', st, 0, recharge_crossing(st, available(st), now), delta)

@@ -32,7 +32,7 @@ else
   status = 'stale'
 end
 if thr ~= '' then redis.call('HSET', S, 'rthr', thr) end
-if clear == '1' then redis.call('HDEL', S, 'rpend') end
+if clear == '1' then redis.call('HDEL', S, 'rpend', 'rpat') end
 st = load_state()
 purge(st, now_ms())
 return reply(status, st, 0)

@@ -28,4 +28,4 @@ local sooner = set_due(st, call, now, valid_ms)
 st.held = st.held + new_hold - hold
 count_live(st, known and known.state == 'live', true)
 save(st, call, call_text('live', used, seq, status, new_hold), sooner or delta > 0)
-return reply(status, st, new_hold, recharge_crossing(st, available(st)), delta)
+return reply(status, st, new_hold, recharge_crossing(st, available(st), now), delta)
