@@ -63,15 +63,24 @@ export function loadFundsLibrary(redis: Redis | Cluster): Promise<void> {
   return load;
 }
 
-async function callFunction(redis: Redis | Cluster, name: ScriptName, args: string[]): Promise<ScriptReply> {
-  const fn = fundsLibrary().functions[name];
+/**
+ * Runs one script call; a Redis that lacks the library (restarted, flushed, a new cluster node) answers
+ * "Function not found": the library is loaded and the call made once more. Whatever connection `call` uses,
+ * `redis` is the client that loads.
+ */
+export async function withFundsLibrary<T>(redis: Redis | Cluster, call: () => Promise<T>): Promise<T> {
   try {
-    return (await redis.fcall(fn, KEY_COUNT, ...args)) as ScriptReply;
+    return await call();
   } catch (error) {
     if (!/Function not found/i.test(error instanceof Error ? error.message : String(error))) throw error;
   }
   await loadFundsLibrary(redis);
-  return (await redis.fcall(fn, KEY_COUNT, ...args)) as ScriptReply;
+  return call();
+}
+
+function callFunction(redis: Redis | Cluster, name: ScriptName, args: string[]): Promise<ScriptReply> {
+  const fn = fundsLibrary().functions[name];
+  return withFundsLibrary(redis, async () => (await redis.fcall(fn, KEY_COUNT, ...args)) as ScriptReply);
 }
 
 /** Gives a client one method per script, `funds_<name>(...keys, ...args)` (idempotent). */

@@ -6,7 +6,7 @@ import type { FundsStatus } from '../contracts';
 import type { Micros } from '../money';
 import { dependencyErrors } from '../../src/metrics';
 import { KeyBuilder } from './keys';
-import { fundsLibrary, loadFundsLibrary, withFundsScripts, type FundsRedis, type ScriptName, type ScriptReply } from './scripts';
+import { fundsLibrary, withFundsLibrary, withFundsScripts, type FundsRedis, type ScriptName, type ScriptReply } from './scripts';
 import { FUNDS_COMMAND_TIMEOUT_MS } from './redis-client';
 import { ScriptPipe } from './script-pipe';
 
@@ -39,16 +39,13 @@ export interface SyncArgs {
 export class FundsStore {
   readonly keys: KeyBuilder;
   private readonly redis: FundsRedis;
-  /** Lean connections the scripts alternate over, on a plain standalone Redis (see `pipes`). */
-  private readonly pipes: readonly ScriptPipe[];
-  /** Otherwise (cluster, TLS, sentinel) the scripts go through ioredis, over these (see `lanes`). */
-  private readonly lanes: readonly FundsRedis[];
+  /** The connections the scripts alternate over: ScriptPipes (see `pipeLanes`) or ioredis (`ioredisLanes`). */
+  private readonly lanes: readonly Lane[];
   private next = 0;
 
   constructor(redis: Redis | Cluster, prefix: string) {
     this.redis = withFundsScripts(redis);
-    this.pipes = pipes(redis);
-    this.lanes = this.pipes.length > 0 ? [] : lanes(redis).map(withFundsScripts);
+    this.lanes = pipeLanes(this.redis) ?? ioredisLanes(redis);
     this.keys = new KeyBuilder(prefix);
   }
 
@@ -112,7 +109,9 @@ export class FundsStore {
     const keys = this.keys.forAccount(accountId).all;
     let reply: ScriptReply;
     try {
-      reply = this.pipes.length > 0 ? await this.viaPipe(name, keys, args) : await this.viaLane(name, keys, args);
+      const lane = this.lanes[this.next]!;
+      this.next = (this.next + 1) % this.lanes.length;
+      reply = await lane(name, keys, args);
     } catch (error) {
       if (!isConnectionError(error)) throw error;
       dependencyErrors.inc({ dependency: 'redis' });
@@ -130,39 +129,26 @@ export class FundsStore {
     };
   }
 
-  private async viaPipe(name: ScriptName, keys: readonly string[], args: readonly string[]): Promise<ScriptReply> {
-    const pipe = this.pipes[this.next]!;
-    this.next = (this.next + 1) % this.pipes.length;
-    const command = ['FCALL', fundsLibrary().functions[name], String(keys.length), ...keys, ...args];
-    try {
-      return (await pipe.send(command)) as ScriptReply;
-    } catch (error) {
-      if (!/Function not found/i.test(error instanceof Error ? error.message : '')) throw error;
-    }
-    await loadFundsLibrary(this.redis); // a restarted or flushed Redis: load once, call again
-    return (await pipe.send(command)) as ScriptReply;
-  }
-
-  private viaLane(name: ScriptName, keys: readonly string[], args: readonly string[]): Promise<ScriptReply> {
-    const lane = this.lanes[this.next]!;
-    this.next = (this.next + 1) % this.lanes.length;
-    return lane[`funds_${name}`](...keys, ...args);
-  }
 }
+
+/** Runs one funds script on one connection. */
+type Lane = (name: ScriptName, keys: readonly string[], args: readonly string[]) => Promise<ScriptReply>;
 
 /**
  * A plain standalone Redis (no TLS, no sentinel) gets two ScriptPipes for the scripts: ioredis costs 21-34 µs
- * of Node CPU per FCALL, a ScriptPipe 8-14 (bench/client-floor.ts). Two, for the reason given at `lanes`.
- * They close when the ioredis client ends, so 'Redis unreachable' and shutdown mean what they meant.
+ * of Node CPU per FCALL, a ScriptPipe 8-14 (bench/client-floor.ts). Two, for the reason given at
+ * `ioredisLanes`. They close when the ioredis client ends, so 'Redis unreachable' and shutdown mean what
+ * they meant. Undefined for any other client.
  */
-function pipes(redis: Redis | Cluster): ScriptPipe[] {
-  if (redis.isCluster) return [];
+function pipeLanes(redis: Redis | Cluster): Lane[] | undefined {
+  if (redis.isCluster) return undefined;
   const o = (redis as Redis).options;
-  if (o.tls || o.sentinels || o.path) return [];
+  if (o.tls || o.sentinels || o.path) return undefined;
   const made = [0, 1].map(() => new ScriptPipe({ host: o.host ?? '127.0.0.1', port: o.port ?? 6379, db: o.db ?? 0,
     username: o.username, password: o.password, commandTimeoutMs: o.commandTimeout ?? FUNDS_COMMAND_TIMEOUT_MS }));
   redis.once('end', () => { for (const p of made) p.close(); });
-  return made;
+  return made.map((pipe) => (name, keys, args) => withFundsLibrary(redis, async () =>
+    (await pipe.send(['FCALL', fundsLibrary().functions[name], String(keys.length), ...keys, ...args])) as ScriptReply));
 }
 
 /**
@@ -173,12 +159,15 @@ function pipes(redis: Redis | Cluster): ScriptPipe[] {
  * closed when it ends, so 'Redis unreachable' and shutdown mean the same as before. A cluster client
  * already holds one connection per node.
  */
-function lanes(redis: Redis | Cluster): Array<Redis | Cluster> {
-  if (redis.isCluster) return [redis];
-  const second = (redis as Redis).duplicate();
-  second.on('error', () => undefined); // its errors reach the caller as rejected commands
-  redis.once('end', () => second.disconnect());
-  return [redis, second];
+function ioredisLanes(redis: Redis | Cluster): Lane[] {
+  const clients: Array<Redis | Cluster> = [redis];
+  if (!redis.isCluster) {
+    const second = (redis as Redis).duplicate();
+    second.on('error', () => undefined); // its errors reach the caller as rejected commands
+    redis.once('end', () => second.disconnect());
+    clients.push(second);
+  }
+  return clients.map(withFundsScripts).map((client) => (name, keys, args) => client[`funds_${name}`](...keys, ...args));
 }
 
 /** A Lua error is a bug (thrown); anything else from the client means Redis could not be reached in time. */
