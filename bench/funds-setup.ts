@@ -86,20 +86,30 @@ export async function measure(name: string, inFlight: number, timeMs: number, op
   return { name, opsPerSecond: Math.round((samples * 1000) / elapsed), p50Ms: result.latency.p50 ?? 0, p99Ms: result.latency.p99 ?? 0, samples, cpu: cpuPerOp(cpuBefore, cpuAfter, samples) };
 }
 
+export interface RedisBenchmarkRun {
+  readonly opsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** CPU per request; redis-benchmark's own CPU is under "other". */
+  readonly cpu: CpuPerOp;
+}
+
+/** Runs redis-benchmark against REDIS_URL (`options` before the command, e.g. -c, -P, -n, -r) and reads its CSV line. */
+export async function runRedisBenchmark(options: readonly string[], requests: number, command: readonly string[]): Promise<RedisBenchmarkRun> {
+  const url = new URL(REDIS_URL);
+  const cpuBefore = sampleCpu();
+  const { stdout } = await run('redis-benchmark', ['-h', url.hostname, '-p', url.port || '6379', ...options, '-n', String(requests), '--csv', ...command]);
+  // "rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+  const cells = stdout.trim().split('\n').pop()!.split(',').map((c) => c.replace(/"/g, ''));
+  return { opsPerSecond: Math.round(Number(cells[1])), p50Ms: Number(cells[4]), p99Ms: Number(cells[6]), cpu: cpuPerOp(cpuBefore, sampleCpu(), requests) };
+}
+
 /** redis-benchmark of a funds script by FCALL (library loaded first), every request a new random call id. */
 export async function redisBenchmark(redis: Redis, script: ScriptName, keys: readonly string[], args: readonly string[], clients: number, requests: number): Promise<Measured> {
   await loadFundsLibrary(redis);
-  const url = new URL(REDIS_URL);
-  const cpuBefore = sampleCpu();
-  const { stdout } = await run('redis-benchmark', [
-    '-h', url.hostname, '-p', url.port || '6379', '-c', String(clients), '-P', '1', '-n', String(requests), '-r', '1000000000', '--csv',
-    'FCALL', fundsLibrary().functions[script], String(keys.length), ...keys, ...args,
-  ]);
-  // "rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
-  const line = stdout.trim().split('\n').pop()!;
-  const cells = line.split(',').map((c) => c.replace(/"/g, ''));
-  const cpu = cpuPerOp(cpuBefore, sampleCpu(), requests); // redis-benchmark's own CPU is under "other"
-  return { name: `redis-benchmark FCALL ${script} -c ${clients} -P 1`, opsPerSecond: Math.round(Number(cells[1])), p50Ms: Number(cells[4]), p99Ms: Number(cells[6]), samples: requests, cpu };
+  const r = await runRedisBenchmark(['-c', String(clients), '-P', '1', '-r', '1000000000'], requests,
+    ['FCALL', fundsLibrary().functions[script], String(keys.length), ...keys, ...args]);
+  return { name: `redis-benchmark FCALL ${script} -c ${clients} -P 1`, ...r, samples: requests };
 }
 
 /**

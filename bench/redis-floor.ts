@@ -5,15 +5,11 @@
 // authorize more calls per second than one core divided by the cheapest of these. Every function starts on
 // freshly seeded accounts (the hashes grow as calls are added) and runs in alternating rounds (median).
 //   node --import tsx bench/redis-floor.ts
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { createFundsRedis } from '../rating/funds/redis-client';
 import { fundsLibrary, loadFundsLibrary } from '../rating/funds/scripts';
 import { deleteByPrefix } from '../test/support/redis';
-import { cpuPerOp, sampleCpu } from './cpu-meter';
-import { environment, REDIS_URL, writeResults } from './funds-setup';
+import { environment, REDIS_URL, runRedisBenchmark, writeResults } from './funds-setup';
 
-const run = promisify(execFile);
 const ACCOUNTS = 1_000;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -54,14 +50,9 @@ interface Floor { readonly name: string; readonly opsPerSecond: number; readonly
 
 /** redis-benchmark of one FCALL over the 1,000 accounts; each __rand_int__ is drawn on its own. */
 async function benchmark(name: string, fn: string, keys: readonly string[], args: readonly string[]): Promise<Floor> {
-  const url = new URL(REDIS_URL);
-  const before = sampleCpu();
-  const { stdout } = await run('redis-benchmark', ['-h', url.hostname, '-p', url.port || '6379', '-c', '50', '-P', '16',
-    '-n', String(REQUESTS), '-r', String(ACCOUNTS), '--csv', 'FCALL', fn, String(keys.length), ...keys, ...args]);
-  const cells = stdout.trim().split('\n').pop()!.split(',').map((c) => c.replace(/"/g, ''));
-  const cpu = cpuPerOp(before, sampleCpu(), REQUESTS);
-  console.error(`${name}: ${cells[1]}/s, Redis ${cpu.redisUs.toFixed(1)} us per call`);
-  return { name, opsPerSecond: Math.round(Number(cells[1])), redisUs: cpu.redisUs };
+  const r = await runRedisBenchmark(['-c', '50', '-P', '16', '-r', String(ACCOUNTS)], REQUESTS, ['FCALL', fn, String(keys.length), ...keys, ...args]);
+  console.error(`${name}: ${r.opsPerSecond}/s, Redis ${r.cpu.redisUs.toFixed(1)} us per call`);
+  return { name, opsPerSecond: r.opsPerSecond, redisUs: r.cpu.redisUs };
 }
 
 /** 1,000 accounts as sync leaves them (a hash table, not a listpack), nothing else under the prefix. */
@@ -90,7 +81,6 @@ try {
     ['per-call hold, expiry per call: + TIME + ZADD', `${PROBE_LIBRARY}_hold_expiry`, [s, x], [call]],
     ["Solde's reserve", fundsLibrary().functions.reserve, [s, x, q], [call, '1', '600000']],
   ];
-  if (process.env.BENCH_ONLY_SOLDE) functions.splice(0, functions.length - 1); // while tuning the scripts
   const runs: Floor[][] = functions.map(() => []);
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const [i, [name, fn, keys, args]] of functions.entries()) {
