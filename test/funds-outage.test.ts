@@ -109,11 +109,16 @@ describe('Postgres unreachable', () => {
   });
 });
 
+/** A funds service whose Redis is a port nobody listens on; `dead.disconnect()` when done. */
+function cutFromRedis(pool: Pool): { funds: FundsService; dead: ReturnType<typeof createFundsRedis> } {
+  const dead = createFundsRedis('redis://127.0.0.1:1/0');
+  dead.on('error', () => undefined);
+  return { funds: createTestFunds(pool, dead, r.prefix).funds, dead };
+}
+
 describe('Redis unreachable', () => {
   it('answers unavailable instead of waiting, and changes nothing in Postgres', async () => {
-    const dead = createFundsRedis('redis://127.0.0.1:1/0');
-    dead.on('error', () => undefined);
-    const cut = createTestFunds(db.pool, dead, r.prefix).funds;
+    const { funds: cut, dead } = cutFromRedis(db.pool);
     const before = await ledgerSum(db.pool, 'outage');
     expect((await cut.reserve({ accountId: 'outage', callId: 'x', amountMicros: EUR, validitySeconds: 60 })).status).toBe('unavailable');
     expect((await cut.update({ accountId: 'outage', callId: 'x', seq: 1, usedTotalMicros: EUR, nextMicros: EUR, validitySeconds: 60 })).status).toBe('unavailable');
@@ -129,9 +134,7 @@ describe('Redis unreachable', () => {
     await funds.flush(); // the minute debit reaches the ledger
     const before = await ledgerSum(db.pool, 'outage');
 
-    const dead = createFundsRedis('redis://127.0.0.1:1/0');
-    dead.on('error', () => undefined);
-    const cut = createTestFunds(db.pool, dead, r.prefix).funds;
+    const { funds: cut, dead } = cutFromRedis(db.pool);
     const final = EUR + 1_500_000n;
     for (let attempt = 0; attempt < 2; attempt += 1) {
       expect((await cut.settle({ accountId: 'outage', callId: 'cut-off', finalMicros: final, details: { destination: 'Morocco' } })).status).toBe('ok');
@@ -153,9 +156,7 @@ describe('Redis unreachable', () => {
 
   it('with Postgres down as well, the settle answers unavailable and writes nothing', async () => {
     await cable.down();
-    const dead = createFundsRedis('redis://127.0.0.1:1/0');
-    dead.on('error', () => undefined);
-    const cut = createTestFunds(viaCable, dead, r.prefix).funds;
+    const { funds: cut, dead } = cutFromRedis(viaCable);
     expect((await cut.settle({ accountId: 'outage', callId: 'both-down', finalMicros: EUR })).status).toBe('unavailable');
     dead.disconnect();
     await cable.up();
