@@ -97,11 +97,9 @@ export class ScriptPipe {
     const queued = this.out;
     this.out = '';
     const fail = (error: Error): void => this.drop(`hand-shake refused: ${error.message}`);
-    const early = this.waiting.splice(this.head);
-    this.waiting.length = 0;
-    this.head = 0;
+    const early = this.takeWaiting();
     for (const args of hello) {
-      this.waiting.push({ resolve: (r) => { if (r instanceof RedisReplyError) fail(r); }, reject: fail, sentAtMs: Date.now() });
+      this.waiting.push({ resolve: () => undefined, reject: fail, sentAtMs: Date.now() }); // an error reply rejects
       this.out += encodeCommand(args);
     }
     this.waiting.push(...early);
@@ -181,10 +179,15 @@ export class ScriptPipe {
   }
 
   private failAll(error: Error): void {
+    for (const w of this.takeWaiting()) w.reject(error);
+  }
+
+  /** Removes and returns the calls still waiting for a reply, oldest first. */
+  private takeWaiting(): Waiter[] {
     const waiters = this.waiting.splice(this.head);
     this.waiting.length = 0;
     this.head = 0;
-    for (const w of waiters) w.reject(error);
+    return waiters;
   }
 
   private where(): string {
