@@ -15,6 +15,7 @@ export async function watchDeck(pool: Pool, reload: () => Promise<unknown>, onEr
   let client: PoolClient | undefined;
   let stopped = false;
   let reconnects = 0;
+  const released = new WeakSet<PoolClient>();
   const safeReload = (): void => {
     reload().catch((error: Error) => onError(error));
   };
@@ -24,7 +25,11 @@ export async function watchDeck(pool: Pool, reload: () => Promise<unknown>, onEr
     next.on('notification', (message) => {
       if (message.channel === DECK_CHANNEL) safeReload();
     });
+    // A client emits 'error' more than once when its connection dies (the error, then the end), and may
+    // emit it after stop() released it: it is released once, and only a live watch reconnects.
     next.on('error', (error) => {
+      if (released.has(next)) return;
+      released.add(next);
       onError(error);
       next.release(error);
       if (client === next) client = undefined;
@@ -59,6 +64,8 @@ export async function watchDeck(pool: Pool, reload: () => Promise<unknown>, onEr
       client = undefined;
       if (!current) return;
       await current.query(`UNLISTEN ${DECK_CHANNEL}`).catch(() => undefined);
+      if (released.has(current)) return;
+      released.add(current);
       current.release();
     },
   };
