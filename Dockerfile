@@ -5,6 +5,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY bin ./bin
+COPY core ./core
 COPY src ./src
 COPY rating ./rating
 COPY sip ./sip

@@ -1,6 +1,6 @@
 // Classification of a realistic mix of what a French business PBX dials, against the raw libphonenumber-js
 // parse+getType of the same strings in the same run (goal: Solde >= 90% of the raw speed).
-// Run: node --import tsx bench/classify-mixed.ts [--time-ms=3000]
+// Run: node --import tsx bench/classify-mixed.ts [--time-ms=3000] [--only=raw|solde]
 import { Bench } from 'tinybench';
 import { pathToFileURL } from 'node:url';
 import { classify } from '../rating/classify/index';
@@ -83,5 +83,7 @@ function printTable(rows: readonly BenchRow[]): void {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const timeArg = process.argv.find((arg) => arg.startsWith('--time-ms='));
-  await runClassificationBench({ timeMs: timeArg ? Number(timeArg.slice('--time-ms='.length)) : undefined });
+  const onlyArg = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+  if (onlyArg !== undefined && onlyArg !== 'raw' && onlyArg !== 'solde') throw new Error(`--only=${onlyArg}: expected raw or solde`);
+  await runClassificationBench({ timeMs: timeArg ? Number(timeArg.slice('--time-ms='.length)) : undefined, only: onlyArg });
 }

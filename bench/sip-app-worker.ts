@@ -9,10 +9,10 @@ import { createClassifier } from '../rating/classify/index';
 import { createPool } from '../rating/db/pool';
 import { createTestFunds } from '../rating/funds/harness';
 import { TariffIndex } from '../rating/tariffs/tariff-index';
-import { createLogger } from '../src/log';
+import { createLogger } from '../core/log';
 import { startSip } from '../sip/app';
 import { createRtpengineMedia } from '../sip/media/rtpengine';
-import { shortToneAnnouncer, TEST_TARIFFS } from '../sip/testing/testbed';
+import { shortToneAnnouncer, TEST_TARIFFS } from '../test/support/sip-testbed';
 import { TEST_REDIS_URL } from '../test/support/redis';
 
 export interface AppWorkerData {

@@ -1,4 +1,4 @@
-// Regenerates the 'espeak' prompt set: one WAV per word or phrase of rating/speech/vocabulary.ts, per
+// Regenerates the 'espeak' prompt set: one WAV per word or phrase of sip/announce/speech/vocabulary.ts, per
 // language, spoken by espeak-ng, with leading and trailing silence trimmed by sox (assembly adds its own
 // pauses), as 22.05 kHz mono 16-bit PCM. The files are committed, so Solde needs no speech engine at run
 // time. A studio voice is a sibling folder (prompts/<voice>/<lang>/<name>.wav) with the same names.
@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LANGUAGES, VOCABULARY, promptNames, type Language } from '../rating/speech/vocabulary';
+import { LANGUAGES, VOCABULARY, promptNames, type Language } from '../sip/announce/speech/vocabulary';
 
 const ESPEAK_VOICES: Record<Language, string> = { fr: 'fr-fr', en: 'en-gb' };
 const WORDS_PER_MINUTE = '150';

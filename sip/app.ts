@@ -35,8 +35,8 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
   const services: SessionServices = {
     srf: deps.srf, config: deps.config, funds: deps.funds, media: deps.media, announcer: deps.announcer,
     pool: deps.pool, logger: deps.logger, clock: deps.clock ?? { now: () => Date.now() }, slots: new CallSlots(),
-    forget(session) {
-      state.live.delete(session.key);
+    forget(callKey) {
+      state.live.delete(callKey);
       if (state.live.size === 0) for (const wake of idleWaiters) wake();
     },
   };

@@ -1,6 +1,5 @@
 import type Srf from 'drachtio-srf';
-import type { Config } from '../src/config';
-import type { Logger } from '../src/log';
+import type { Logger } from '../core/log';
 import type { CallFunds, Classification, Tariff } from '../rating/contracts';
 import type { Micros } from '../rating/money';
 import type { Pool } from '../rating/db/pool';
@@ -40,8 +39,29 @@ export interface TariffLookup {
   current(): { lookup(ratingKey: string): Tariff | null | undefined };
 }
 
-export type SipConfig = Pick<Config,
-  'meterIntervalSeconds' | 'grantValiditySeconds' | 'trunkUri' | 'drachtio' | 'drainDeadlineSeconds'>;
+export type DrachtioConfig =
+  | { readonly mode: 'inbound'; readonly host: string; readonly port: number; readonly secret: string }
+  | { readonly mode: 'outbound'; readonly listenPort: number; readonly secret: string };
+
+/** Call control's share of the configuration (src/config.ts reads it from the environment). */
+export interface SipConfig {
+  /** Metering interval of a paid call. */
+  readonly meterIntervalSeconds: number;
+  /** Validity of a reservation (RFC 4006 grant): a hold nobody renews frees its money after this. */
+  readonly grantValiditySeconds: number;
+  /** SIP URI of the carrier trunk that B legs are sent to, e.g. sip:trunk.example.net:5060 */
+  readonly trunkUri: string;
+  readonly drachtio: DrachtioConfig;
+  /** How long SIGTERM waits for live calls before settling them by force. */
+  readonly drainDeadlineSeconds: number;
+}
+
+/** What startSipFromConfig needs besides SipConfig: where media and announcements come from. */
+export interface SipProcessConfig extends SipConfig {
+  readonly rtpengineNg: { readonly host: string; readonly port: number };
+  readonly announcementsDir: string;
+  readonly voice: string;
+}
 
 export interface Clock {
   /** Milliseconds since the epoch. */

@@ -1,11 +1,10 @@
 import Srf from 'drachtio-srf';
-import type { Config } from '../src/config';
-import type { Logger } from '../src/log';
+import type { Logger } from '../core/log';
 import type { CallFunds, Classification } from '../rating/contracts';
 import type { Pool } from '../rating/db/pool';
 import { createAnnouncer } from './announce/index';
 import { attachToDrachtio, createSipApp, type SipApp } from './app';
-import type { AccountInfo, TariffLookup } from './deps';
+import type { AccountInfo, SipProcessConfig, TariffLookup } from './deps';
 import { createRtpengineMedia } from './media/rtpengine';
 
 // The one call src/main.ts needs: builds the SIP application's dependencies from the configuration and
@@ -13,7 +12,7 @@ import { createRtpengineMedia } from './media/rtpengine';
 // drachtio-server. stop() drains (SIGTERM): no new calls, live calls settled, bounded by the deadline.
 
 export { createSipApp, startSip, attachToDrachtio, type SipApp } from './app';
-export type { SipDeps, AccountInfo, Accounts, Announcer, SipConfig } from './deps';
+export type { SipDeps, AccountInfo, Accounts, Announcer, SipConfig, SipProcessConfig, DrachtioConfig } from './deps';
 
 export interface SipParts {
   readonly pool: Pool;
@@ -29,7 +28,7 @@ export interface RunningSip {
   stop(deadlineSeconds?: number): Promise<void>;
 }
 
-export async function startSipFromConfig(config: Config, parts: SipParts): Promise<RunningSip> {
+export async function startSipFromConfig(config: SipProcessConfig, parts: SipParts): Promise<RunningSip> {
   const media = createRtpengineMedia({ host: config.rtpengineNg.host, port: config.rtpengineNg.port, timeoutMs: 1000 });
   const srf = new Srf();
   const logger = parts.logger.child({ part: 'sip' });

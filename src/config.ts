@@ -1,7 +1,10 @@
 // Configuration comes from the environment only, and is validated once at start-up: every bad value is
-// reported (all of them, not just the first) with the variable's name and what it expects.
+// reported (all of them, not just the first) with the variable's name and what it expects. Each layer
+// declares the part it needs (sip/deps.ts, rating/funds/context.ts); this file composes and reads them.
+import type { FundsConfig } from '../rating/funds/context';
+import type { DrachtioConfig, SipProcessConfig } from '../sip/deps';
 
-export interface Config {
+export interface Config extends SipProcessConfig, FundsConfig {
   readonly databaseUrl: string;
   readonly redisUrl: string;
   /** Prepended to every Redis key: lets tests and several Solde instances share one Redis. */
@@ -13,29 +16,10 @@ export interface Config {
   readonly logLevel: string;
   /** ISO 3166 codes whose fixed lines are included in the subscription. */
   readonly includedCountries: readonly string[];
-  /** Predefined top-up amounts, in micro-units. */
-  readonly topupAmountsMicros: readonly bigint[];
-  /** Predefined auto-recharge thresholds, in micro-units. */
-  readonly rechargeThresholdsMicros: readonly bigint[];
-  readonly currency: string;
-  /** Validity of a reservation (RFC 4006 grant): a hold nobody renews frees its money after this. */
-  readonly grantValiditySeconds: number;
-  /** Metering interval of a paid call. */
-  readonly meterIntervalSeconds: number;
   readonly sampleDeckPath: string;
-  readonly drachtio: DrachtioConfig;
-  readonly rtpengineNg: { readonly host: string; readonly port: number };
-  /** SIP URI of the carrier trunk that B legs are sent to, e.g. sip:trunk.example.net:5060 */
-  readonly trunkUri: string;
-  readonly announcementsDir: string;
-  readonly voice: string;
-  /** How long SIGTERM waits for live calls before settling them by force. */
-  readonly drainDeadlineSeconds: number;
 }
 
-export type DrachtioConfig =
-  | { readonly mode: 'inbound'; readonly host: string; readonly port: number; readonly secret: string }
-  | { readonly mode: 'outbound'; readonly listenPort: number; readonly secret: string };
+export type { DrachtioConfig };
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {

@@ -2,7 +2,7 @@
 // connect Redis, build the rating, funds and announcement parts, serve HTTP, and attach to drachtio-server.
 // SIGTERM/SIGINT drain: no new calls, live calls settle as they end (bounded), then everything closes.
 import { ConfigError, loadConfig, type Config } from './config';
-import { createLogger, type Logger } from './log';
+import { createLogger, type Logger } from '../core/log';
 import { createPool, ensureDatabase, type Pool } from '../rating/db/pool';
 import { migrate } from '../rating/db/migrate';
 import { createClassifier } from '../rating/classify';

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAmount } from '../rating/money';
-import { LANGUAGES, promptNames } from '../rating/speech/index';
+import { LANGUAGES, promptNames } from '../sip/announce/speech/index';
 import { PAUSE_MS } from '../sip/announce/assemble';
 import { DEFAULT_PROMPTS_DIR, PromptSetError, createAnnouncer } from '../sip/announce/index';
-import { isSoldeError } from '../src/errors';
+import { isSoldeError } from '../core/errors';
 
 const scratch = mkdtempSync(join(tmpdir(), 'solde-announce-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

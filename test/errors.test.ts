@@ -1,7 +1,7 @@
-// src/errors.ts: the catalogue of coded errors. Iterates the catalogue, so codes added later are checked too.
+// core/errors.ts: the catalogue of coded errors. Iterates the catalogue, so codes added later are checked too.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, isSoldeError, SoldeError, type ErrorCode } from '../src/errors';
+import { ERROR_CODES, isSoldeError, SoldeError, type ErrorCode } from '../core/errors';
 
 const CODES = Object.keys(ERROR_CODES) as ErrorCode[];
 
@@ -21,7 +21,7 @@ describe('error catalogue', () => {
   });
 
   it('declares each code once in the source (a repeated key would silently replace the first)', () => {
-    const source = readFileSync(new URL('../src/errors.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../core/errors.ts', import.meta.url), 'utf8');
     const catalogue = source.slice(source.indexOf('ERROR_CODES = {'), source.indexOf('} as const'));
     const declared = [...catalogue.matchAll(/^\s+([A-Z][A-Z0-9_]*):\s*\{/gm)].map((match) => match[1]);
     expect(declared.length).toBe(CODES.length);

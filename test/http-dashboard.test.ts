@@ -2,7 +2,12 @@
 // by labels those metrics really have: a renamed metric or label fails here, not silently on a wall screen.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { registry } from '../src/metrics';
+import { registry } from '../core/metrics';
+// Each layer declares its metrics in its own module; the process loads them all, and so does this test.
+import '../src/metrics';
+import '../sip/metrics';
+import '../sip/announce/metrics';
+import '../rating/funds/metrics';
 
 interface Panel { type: string; title: string; targets?: { expr: string }[] }
 

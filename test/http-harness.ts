@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { createTestDatabase, type TestDatabase } from './support/pg';
 import { createTestRedis, type TestRedis } from './support/redis';
 import { loadConfig, type Config } from '../src/config';
-import { createLogger } from '../src/log';
+import { createLogger } from '../core/log';
 import { createHttpServer } from '../src/http/server';
 import { ApiKeyStore } from '../src/http/auth/api-keys';
 import { DECK_COLUMNS, importDeck, TariffStore } from '../rating/tariffs';

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../rating/db/pool';
 import { createTestFunds } from '../rating/funds/harness';
-import { createLogger } from '../src/log';
+import { createLogger } from '../core/log';
 import { createHttpServer } from '../src/http/server';
 import { createHarness, type Harness } from './http-harness';
 

@@ -2,7 +2,7 @@
 // migrates a fresh database, loads the sample deck, serves the portal and API, and stops cleanly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
-import { createLogger } from '../src/log';
+import { createLogger } from '../core/log';
 import { start } from '../src/main';
 import { createTestDatabase, type TestDatabase } from './support/pg';
 import { createTestRedis, type TestRedis } from './support/redis';

@@ -3,7 +3,7 @@
 // formatted from micro-unit strings exactly (balances down to the cent, prices up).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../src/errors';
+import { ERROR_CODES } from '../core/errors';
 import { errorText, t, TEXT } from '../src/portal/i18n.js';
 import { formatDuration, formatMicros, formatRate } from '../src/portal/format.js';
 

@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestbed, type Testbed } from '../sip/testing/testbed';
+import { startTestbed, type Testbed } from './support/sip-testbed';
 
 // The real announcement builder (sip/announce) behind the paid flow: the caller hears the whole balance
 // announcement, in the account's language, before the B leg is even tried. Tariff 1 (US): 0.60 EUR/min,

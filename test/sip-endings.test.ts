@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCallRecord } from '../sip/cdr/call-records';
 import { callKey } from '../sip/pipeline/call-key';
-import { startTestbed, type Testbed } from '../sip/testing/testbed';
-import type { CallerLeg } from '../test/support/drachtio/index';
+import { startTestbed, type Testbed } from './support/sip-testbed';
+import type { CallerLeg } from './support/drachtio/index';
 
 // Every way a call ends settles it exactly once and writes its record. Announcements last 1.5 s here so
 // that a CANCEL can land during one. Tariff 212: 1 EUR a second, 1/1 increments; first grant 60 EUR.

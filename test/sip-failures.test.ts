@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCallRecord } from '../sip/cdr/call-records';
 import { callKey } from '../sip/pipeline/call-key';
-import { startTestbed, type Testbed } from '../sip/testing/testbed';
+import { startTestbed, type Testbed } from './support/sip-testbed';
 
 // Redis (the real-time balance store) becoming unreachable: DESIGN.md's failure handling. A call in
 // progress keeps the paid time it already holds and is cut when it ends; new paid calls get 503 with

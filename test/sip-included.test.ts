@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCallRecord } from '../sip/cdr/call-records';
 import { callKey } from '../sip/pipeline/call-key';
-import { startTestbed, type Testbed } from '../sip/testing/testbed';
+import { startTestbed, type Testbed } from './support/sip-testbed';
 
 // Free calls (included, toll-free, emergency) through the drachtio wire protocol: bridged to the trunk
 // without touching funds, with a call record.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCallRecord } from '../sip/cdr/call-records';
 import { callKey } from '../sip/pipeline/call-key';
-import { startTestbed, type Testbed } from '../sip/testing/testbed';
+import { startTestbed, type Testbed } from './support/sip-testbed';
 
 // Metering with a 2 s interval on a 1 EUR/s tariff with 1/1 increments (212, Morocco): the first grant
 // is one interval (2 EUR), renewals hold one interval plus a 1 s lead.

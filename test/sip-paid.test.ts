@@ -2,7 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCallRecord } from '../sip/cdr/call-records';
 import { callKey } from '../sip/pipeline/call-key';
-import { startTestbed, type Testbed } from '../sip/testing/testbed';
+import { startTestbed, type Testbed } from './support/sip-testbed';
 
 // Paid calls through the drachtio wire protocol with a real rtpengine: reserve, 183 + balance
 // announcement played to the caller, bridge with media anchored, settle on the tariff's increments.

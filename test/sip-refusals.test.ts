@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCallRecord } from '../sip/cdr/call-records';
 import { callKey } from '../sip/pipeline/call-key';
-import { startTestbed, type Testbed } from '../sip/testing/testbed';
-import { DEFAULT_OFFER_SDP, type CallerLeg } from '../test/support/drachtio/index';
+import { startTestbed, type Testbed } from './support/sip-testbed';
+import { DEFAULT_OFFER_SDP, type CallerLeg } from './support/drachtio/index';
 
 // Refusals: malformed INVITEs, unknown sources, limits, suspended accounts, numbers that cannot be called.
 // Each gets a clear SIP status, charges nothing, and leaves the app serving the next call.

@@ -2,7 +2,7 @@
 // written from the grammar, not from the code's output.
 import { describe, expect, it } from 'vitest';
 import { parseAmount } from '../rating/money';
-import { englishAmount, englishNumber, renderPhrase } from '../rating/speech/index';
+import { englishAmount, englishNumber, renderPhrase } from '../sip/announce/speech/index';
 
 const say = (amount: string, currency = 'EUR'): string => renderPhrase('en', englishAmount(parseAmount(amount), currency));
 

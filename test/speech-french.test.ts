@@ -1,7 +1,7 @@
 // French money words, written from the grammar (traditional spelling), not from the code's output.
 import { describe, expect, it } from 'vitest';
 import { parseAmount } from '../rating/money';
-import { frenchAmount, frenchNumber, renderPhrase } from '../rating/speech/index';
+import { frenchAmount, frenchNumber, renderPhrase } from '../sip/announce/speech/index';
 
 const say = (amount: string, currency = 'EUR'): string => renderPhrase('fr', frenchAmount(parseAmount(amount), currency));
 

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseAmount } from '../rating/money';
 import {
   balanceMessage, chooseLanguage, insufficientMessage, lowFundsMessage, messageText,
-} from '../rating/speech/index';
-import { isSoldeError } from '../src/errors';
+} from '../sip/announce/speech/index';
+import { isSoldeError } from '../core/errors';
 
 const eur = (amount: string): bigint => parseAmount(amount);
 

@@ -1,7 +1,7 @@
 // Rate deck import against a real Postgres: validation (all or nothing, with the line number), idempotent
 // re-import, the store's atomic swap, and a 50,000-row deck.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isSoldeError } from '../src/errors';
+import { isSoldeError } from '../core/errors';
 import { importDeck, importDeckIfEmpty, TariffStore, parseDeck } from '../rating/tariffs';
 import { syntheticDeckCsv, syntheticPrefixes } from '../rating/tariffs/synthetic-deck';
 import { createTestDatabase, type TestDatabase } from './support/pg';

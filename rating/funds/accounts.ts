@@ -1,7 +1,7 @@
 // Accounts (tenants) in Postgres: creation with validated input, lookup, settings. The balance is never
 // written here: only ledger.ts changes it, together with its ledger entry.
 import type { Pool } from '../db/pool';
-import { SoldeError } from '../../src/errors';
+import { SoldeError } from '../../core/errors';
 import { MAX_OPERATION_MICROS, parseMicros, type Micros } from '../money';
 import { ACCOUNT_ID } from './keys';
 

@@ -3,7 +3,8 @@
 // from Postgres once, then the operation is retried. Debits leave through the debit writer.
 import type { CallFunds, FundsStatus, Hold } from '../contracts';
 import { MAX_OPERATION_MICROS, type Micros } from '../money';
-import { dependencyErrors, fundsDebitedMicros, fundsReservedMicros, fundsSettledInLedger } from '../../src/metrics';
+import { dependencyErrors } from '../../core/metrics';
+import { fundsDebitedMicros, fundsReservedMicros, fundsSettledInLedger } from './metrics';
 import { writeCallDebits } from './call-debits';
 import { ACCOUNT_ID } from './keys';
 import type { FundsContext } from './context';

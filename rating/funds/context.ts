@@ -1,15 +1,24 @@
 // What the parts of the funds engine share: the two stores, the debit writer, configuration, and the one
 // way to bring an account's Redis state in line with Postgres.
 import type { Pool } from '../db/pool';
-import type { Logger } from '../../src/log';
-import type { Config } from '../../src/config';
+import type { Logger } from '../../core/log';
 import type { FundsStatus } from '../contracts';
 import { getAccount, type Account } from './accounts';
 import type { DebitWriter } from './debit-writer';
 import type { PaymentProvider } from './payments';
 import type { FundsStore } from './store';
 
-export type FundsConfig = Pick<Config, 'topupAmountsMicros' | 'rechargeThresholdsMicros' | 'grantValiditySeconds' | 'currency'>;
+/** The funds engine's share of the configuration (src/config.ts reads it from the environment). */
+export interface FundsConfig {
+  /** Predefined top-up amounts, in micro-units. */
+  readonly topupAmountsMicros: readonly bigint[];
+  /** Predefined auto-recharge thresholds, in micro-units. */
+  readonly rechargeThresholdsMicros: readonly bigint[];
+  /** Validity of a reservation (RFC 4006 grant): a hold nobody renews frees its money after this. */
+  readonly grantValiditySeconds: number;
+  /** Currency of new accounts. */
+  readonly currency: string;
+}
 
 export interface RechargeOptions {
   /** Charge attempts per crossing while the processor answers 'unavailable'. */

@@ -4,8 +4,8 @@
 // Postgres down, debits stay in the Redis queues and the account is marked pending; drainPending() writes
 // them when it returns, exactly once (idempotency keys). The in-memory buffer is only a fast path.
 import type { Pool } from '../db/pool';
-import type { Logger } from '../../src/log';
-import { dependencyErrors } from '../../src/metrics';
+import type { Logger } from '../../core/log';
+import { dependencyErrors } from '../../core/metrics';
 import { parseMicros } from '../money';
 import { writeCallDebits, type CallDebit } from './call-debits';
 import type { FundsStore } from './store';

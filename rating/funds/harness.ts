@@ -2,7 +2,7 @@
 // SIMULATOR and a quiet logger. Not used by the server.
 import type { Redis, Cluster } from 'ioredis';
 import type { Pool } from '../db/pool';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../core/log';
 import { MICROS_PER_UNIT } from '../money';
 import { CardProcessorSimulator } from './payment-simulator';
 import { FundsService } from './service';

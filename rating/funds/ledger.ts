@@ -2,7 +2,7 @@
 // transaction as the balance, with a unique idempotency key: a repeat returns the first entry.
 import type { Pool, PoolClient } from '../db/pool';
 import { inTransaction } from '../db/pool';
-import { SoldeError } from '../../src/errors';
+import { SoldeError } from '../../core/errors';
 import { MAX_BALANCE_MICROS, parseMicros, type Micros } from '../money';
 
 export type EntryKind = 'topup' | 'reversal' | 'call_debit' | 'auto_recharge' | 'adjustment';

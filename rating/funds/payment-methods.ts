@@ -1,7 +1,7 @@
 // The card on file (a processor token and the last four digits, never a card number) and the trail of
 // every charge attempt.
 import type { Pool } from '../db/pool';
-import { SoldeError } from '../../src/errors';
+import { SoldeError } from '../../core/errors';
 import type { Micros } from '../money';
 import type { ChargeResult } from './payments';
 

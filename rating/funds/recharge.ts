@@ -4,7 +4,7 @@
 // rebuild, cannot charge twice for one crossing. Transient failures are retried with backoff (bounded),
 // then after a 5-minute pause (the crossing mark's retry time in common.lua); a decline stops
 // auto-recharge and records why.
-import { topupsTotal } from '../../src/metrics';
+import { topupsTotal } from './metrics';
 import { getAccount, stopAutoRecharge } from './accounts';
 import { syncEntry, type FundsContext } from './context';
 import { getEntryByKey, post } from './ledger';

@@ -3,7 +3,7 @@
 // (so no call can take it meanwhile, and money held by calls counts as in use), then the Postgres balance
 // is checked under the account's row lock.
 import { randomUUID } from 'node:crypto';
-import { SoldeError } from '../../src/errors';
+import { SoldeError } from '../../core/errors';
 import { requireAccount } from './accounts';
 import { syncEntry, type FundsContext } from './context';
 import { getEntry, getEntryByKey, post, reversalOf, type LedgerEntry } from './ledger';

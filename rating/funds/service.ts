@@ -2,10 +2,10 @@
 // the portal and the CLI call the account methods. See README.md in this folder for the model.
 import type { Redis, Cluster } from 'ioredis';
 import type { Pool } from '../db/pool';
-import type { Logger } from '../../src/log';
+import type { Logger } from '../../core/log';
 import type { CallFunds, Hold } from '../contracts';
 import type { Micros } from '../money';
-import { SoldeError } from '../../src/errors';
+import { SoldeError } from '../../core/errors';
 import {
   createAccount, getAccount, requireAccount, saveAutoRecharge, assertAccountId,
   type Account, type AutoRechargeSettings, type NewAccount,

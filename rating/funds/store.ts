@@ -4,7 +4,7 @@
 import type { Redis, Cluster } from 'ioredis';
 import type { FundsStatus } from '../contracts';
 import type { Micros } from '../money';
-import { dependencyErrors } from '../../src/metrics';
+import { dependencyErrors } from '../../core/metrics';
 import { KeyBuilder } from './keys';
 import { fundsLibrary, withFundsLibrary, withFundsScripts, type FundsRedis, type ScriptName, type ScriptReply } from './scripts';
 import { FUNDS_COMMAND_TIMEOUT_MS } from './redis-client';

@@ -4,7 +4,7 @@
 // purge rounds per account.
 import type { FundsContext } from './context';
 import { listAccountSeqs } from './accounts';
-import { holdsActive } from '../../src/metrics';
+import { holdsActive } from './metrics';
 
 const PAGE = 500;
 const PAGES_PER_SWEEP = 1_000;

@@ -1,8 +1,8 @@
 // Top-ups: one of the predefined amounts, charged to the card on file, then credited in the ledger and
 // installed in Redis. Idempotent by request id: the processor is asked with the same id (charged once) and
 // the ledger entry's key is `topup:<requestId>`; a repeat returns the first entry.
-import { SoldeError } from '../../src/errors';
-import { topupsTotal } from '../../src/metrics';
+import { SoldeError } from '../../core/errors';
+import { topupsTotal } from './metrics';
 import type { Micros } from '../money';
 import { requireAccount } from './accounts';
 import { syncEntry, type FundsContext } from './context';

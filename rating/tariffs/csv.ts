@@ -1,7 +1,7 @@
 // A small RFC 4180 reader for carrier rate decks: quoted fields (with commas, doubled quotes and even line
 // breaks inside), CRLF or LF, a UTF-8 byte-order mark, ',' or ';' as separator. Every record carries the
 // physical line it starts on, so a refusal can name the line a person sees in their editor.
-import { SoldeError } from '../../src/errors';
+import { SoldeError } from '../../core/errors';
 
 export interface CsvRecord {
   /** 1-based physical line where the record starts. */

@@ -3,7 +3,7 @@
 import { getCountries, getCountryCallingCode, type CountryCode } from 'libphonenumber-js/max';
 import type { Tariff } from '../contracts';
 import { MICROS_PER_UNIT, MoneyError, parseAmount, type Micros } from '../money';
-import { SoldeError } from '../../src/errors';
+import { SoldeError } from '../../core/errors';
 
 export const DECK_COLUMNS = [
   'prefix',

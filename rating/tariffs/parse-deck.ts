@@ -1,6 +1,6 @@
 // CSV text -> validated rates. All or nothing: the first bad line throws BAD_CSV "line N: why".
 import type { Tariff } from '../contracts';
-import { SoldeError } from '../../src/errors';
+import { SoldeError } from '../../core/errors';
 import { parseCsv } from './csv';
 import { readHeader, readRow } from './deck-format';
 

@@ -1,7 +1,7 @@
 // Concatenates the prompts of a message into one WAV with short pauses: almost none inside a hyphenated
 // number (quatre-vingt-onze), a short breath between words, a longer one between sentences, and a little
 // silence at both ends so that the first syllable is not clipped when RTP starts.
-import type { Message } from '../../rating/speech/messages';
+import type { Message } from './speech/messages';
 import type { PromptSet } from './prompt-set';
 import { WAV_HEADER_BYTES, writeWavHeader } from './wav';
 

@@ -6,10 +6,10 @@
 //   solde prompts-check [voice]
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../../src/cli/main';
 import { loadConfig } from '../../src/config';
-import { isSoldeError } from '../../src/errors';
+import { isSoldeError } from '../../core/errors';
 import { MoneyError, parseAmount } from '../../rating/money';
-import { balanceMessage, insufficientMessage, lowFundsMessage, messageText, type Message } from '../../rating/speech/messages';
-import { LANGUAGES, type Language } from '../../rating/speech/vocabulary';
+import { balanceMessage, insufficientMessage, lowFundsMessage, messageText, type Message } from './speech/messages';
+import { LANGUAGES, type Language } from './speech/vocabulary';
 import { createAnnouncer, DEFAULT_PROMPTS_DIR, type Announcement } from './index';
 import { loadPromptSet, PromptSetError } from './prompt-set';
 

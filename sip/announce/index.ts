@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { balanceMessage, insufficientMessage, lowFundsMessage, type Message } from '../../rating/speech/messages';
-import { LANGUAGES, type Language } from '../../rating/speech/vocabulary';
+import { balanceMessage, insufficientMessage, lowFundsMessage, type Message } from './speech/messages';
+import { LANGUAGES, type Language } from './speech/vocabulary';
 import { assembleMessage } from './assemble';
 import { Lru } from './lru';
 import { announcementsTotal } from './metrics';
@@ -120,4 +120,4 @@ function checkLanguage(lang: Language): Language {
 }
 
 export { loadPromptSet, PromptSetError } from './prompt-set';
-export { chooseLanguage } from '../../rating/speech/messages';
+export { chooseLanguage } from './speech/messages';

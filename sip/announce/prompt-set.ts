@@ -4,7 +4,7 @@
 // rtpengine paces 8 kHz files unevenly), mono, 16-bit. Everything wrong is reported at once.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promptNames, type Language } from '../../rating/speech/vocabulary';
+import { promptNames, type Language } from './speech/vocabulary';
 import { parseWav } from './wav';
 
 export const MIN_SAMPLE_RATE = 22_050;

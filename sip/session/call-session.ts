@@ -2,8 +2,8 @@ import type Srf from 'drachtio-srf';
 import type { Classification, Hold, Tariff } from '../../rating/contracts';
 import type { Micros } from '../../rating/money';
 import type { Grant } from '../../rating/tariffs/cost';
-import { activeCalls, callsTotal } from '../../src/metrics';
-import type { Logger } from '../../src/log';
+import { activeCalls, callsTotal } from '../metrics';
+import type { Logger } from '../../core/log';
 import type { AccountInfo } from '../deps';
 import { MediaError, type MediaCall } from '../media/rtpengine';
 import { REFUSALS, reasonHeader, refusalHeaders, type RefusalReason } from '../refusals';
@@ -14,25 +14,17 @@ import { settleCall, type Settlement } from './settle';
 import { recordCall } from './record';
 import { sendFinal } from './respond';
 import type { Meter } from './meter';
+import type { Call, Ending, Phase } from './call';
 
 // One call, from the INVITE to its call record. The session owns everything the call holds (timers, the
 // rtpengine call, the funds hold, a concurrency slot, the dialogs) and releases all of it in finish(),
 // which runs exactly once whatever the way the call ends.
 
-export type Phase = 'authorizing' | 'announcing' | 'ringing' | 'answered' | 'ended';
-
-export interface Ending {
-  readonly reason: string;
-  /** Final status for the caller's INVITE, if none was sent yet. */
-  readonly status: number;
-  readonly phrase?: string;
-  readonly headers?: Record<string, string>;
-}
 
 /** How long a B leg being canceled (shutdown, funds) may take to confirm before the call is finished anyway. */
 const CANCEL_CONFIRM_MS = 4_000;
 
-export class CallSession {
+export class CallSession implements Call {
   phase: Phase = 'authorizing';
   accountId = '';
   account: AccountInfo | null = null;
@@ -227,7 +219,7 @@ export class CallSession {
       if (this.holdsSlot) this.services.slots.release(this.accountId);
       this.holdsSlot = false;
       if (this.countedClass) activeCalls.dec({ class: this.countedClass });
-      this.services.forget(this);
+      this.services.forget(this.key);
       this.resolveEnded();
     }
     return this.ended;

@@ -1,7 +1,7 @@
 import type Srf from 'drachtio-srf';
-import { authorizationSeconds } from '../../src/metrics';
+import { authorizationSeconds } from '../metrics';
 import { maxDuration } from '../../rating/tariffs/cost';
-import type { CallSession } from './call-session';
+import type { Call } from './call';
 import { Meter } from './meter';
 import { sendResponse } from './respond';
 import { trunkTarget } from './trunk-uri';
@@ -11,12 +11,12 @@ import { trunkTarget } from './trunk-uri';
 // rtpengine, then the B2BUA on the same transaction with B's 180 kept from the caller.
 
 /** EMERGENCY, TOLL_FREE, INCLUDED: bridged to the trunk, media not anchored, funds untouched. */
-export async function connectFree(session: CallSession): Promise<void> {
+export async function connectFree(session: Call): Promise<void> {
   session.phase = 'ringing';
   await bridge(session, {});
 }
 
-export async function connectPaid(session: CallSession): Promise<void> {
+export async function connectPaid(session: Call): Promise<void> {
   const { media, announcer } = session.services;
   const account = session.account!;
   session.phase = 'announcing';
@@ -40,7 +40,7 @@ export async function connectPaid(session: CallSession): Promise<void> {
 }
 
 /** The caller cannot pay the first grant: say so as early media, then 402. */
-export async function refuseAfterAnnouncement(session: CallSession): Promise<void> {
+export async function refuseAfterAnnouncement(session: Call): Promise<void> {
   const { media, announcer, funds } = session.services;
   const account = session.account!;
   session.phase = 'announcing';
@@ -54,7 +54,7 @@ export async function refuseAfterAnnouncement(session: CallSession): Promise<voi
   await session.refuse('insufficient-funds');
 }
 
-async function anchorMedia(session: CallSession): Promise<string | null> {
+async function anchorMedia(session: Call): Promise<string | null> {
   // Marked before the offer: an offer whose answer times out may still have created the call in
   // rtpengine, and only a delete frees its ports.
   session.mediaAnchored = true;
@@ -62,7 +62,7 @@ async function anchorMedia(session: CallSession): Promise<string | null> {
   return session.isOver ? null : offer;
 }
 
-async function sendEarlyMedia(session: CallSession, sdp: string): Promise<void> {
+async function sendEarlyMedia(session: Call, sdp: string): Promise<void> {
   // A Contact on the 183 (RFC 3261 12.1.1; drachtio-server adds none by itself): where the INVITE came in.
   const receivedOn = (session.req as { receivedOn?: string }).receivedOn;
   const contact = `<sip:${receivedOn ?? hostOf(session.req.uri)}>`;
@@ -71,7 +71,7 @@ async function sendEarlyMedia(session: CallSession, sdp: string): Promise<void> 
 }
 
 /** Plays an announcement and waits for its end; an announcement that cannot be made is skipped. */
-async function play(session: CallSession, make: () => Promise<{ path: string; durationMs: number }>): Promise<void> {
+async function play(session: Call, make: () => Promise<{ path: string; durationMs: number }>): Promise<void> {
   let durationMs: number;
   try {
     const announcement = await make();
@@ -84,7 +84,7 @@ async function play(session: CallSession, make: () => Promise<{ path: string; du
   await session.timers.sleep(durationMs);
 }
 
-async function bridge(session: CallSession, options: Partial<Srf.CreateB2BUAOptions>): Promise<void> {
+async function bridge(session: Call, options: Partial<Srf.CreateB2BUAOptions>): Promise<void> {
   const { srf, config } = session.services;
   const classification = session.classification!;
   const target = trunkTarget(config.trunkUri, classification.e164 ?? classification.dialled.replace(/[^0-9+*#]/g, ''));
@@ -114,7 +114,7 @@ async function bridge(session: CallSession, options: Partial<Srf.CreateB2BUAOpti
   if (session.isPaid && session.phase === 'answered') startMeter(session);
 }
 
-function startMeter(session: CallSession): void {
+function startMeter(session: Call): void {
   const { config, funds } = session.services;
   const answeredAtMs = session.answeredAtMs!;
   session.meter = new Meter({
@@ -129,7 +129,7 @@ function startMeter(session: CallSession): void {
   session.meter.start();
 }
 
-async function warnLowFunds(session: CallSession, secondsLeft: number): Promise<void> {
+async function warnLowFunds(session: Call, secondsLeft: number): Promise<void> {
   try {
     const warning = await session.services.announcer.lowFunds(session.account!.language, secondsLeft);
     if (session.phase !== 'answered') return;

@@ -1,5 +1,5 @@
 import { writeCallRecord } from '../cdr/call-records';
-import type { CallSession, Ending } from './call-session';
+import type { Call, Ending } from './call';
 import type { Settlement } from './settle';
 
 // The call record of a finished call. Calls that were never tied to a tenant (malformed, untrusted) have
@@ -7,7 +7,7 @@ import type { Settlement } from './settle';
 
 const ATTEMPTS = 3;
 
-export async function recordCall(session: CallSession, ending: Ending, settlement: Settlement, endedAtMs: number): Promise<void> {
+export async function recordCall(session: Call, ending: Ending, settlement: Settlement, endedAtMs: number): Promise<void> {
   const classification = session.classification;
   if (!session.accountId || !classification) return;
   const record = {

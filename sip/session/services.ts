@@ -1,11 +1,10 @@
 import type Srf from 'drachtio-srf';
 import type { CallFunds } from '../../rating/contracts';
 import type { Pool } from '../../rating/db/pool';
-import type { Logger } from '../../src/log';
+import type { Logger } from '../../core/log';
 import type { CallSlots } from '../concurrency';
 import type { Announcer, Clock, SipConfig } from '../deps';
 import type { MediaControl } from '../media/rtpengine';
-import type { CallSession } from './call-session';
 
 /** What every call session shares: the app's dependencies plus its concurrency slots and registry. */
 export interface SessionServices {
@@ -18,6 +17,6 @@ export interface SessionServices {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly slots: CallSlots;
-  /** Called once by a session when it has finished. */
-  forget(session: CallSession): void;
+  /** Called once by a session, with its key, when it has finished. */
+  forget(callKey: string): void;
 }

@@ -2,7 +2,7 @@ import type { FundsStatus, Hold } from '../../rating/contracts';
 import type { Micros } from '../../rating/money';
 import { billedSeconds } from '../../rating/tariffs/cost';
 import { talkSeconds } from './billing';
-import type { CallSession } from './call-session';
+import type { Call } from './call';
 
 // Settlement of a call's funds, once, when it ends: an answered paid call is debited the cost of its exact
 // duration on the tariff's increments (never beyond the paid time) and the rest of its hold is released;
@@ -19,7 +19,7 @@ export interface Settlement {
 const ATTEMPTS = 3;
 const BACKOFF_MS = [0, 200, 1000];
 
-export async function settleCall(session: CallSession, endedAtMs: number): Promise<Settlement> {
+export async function settleCall(session: Call, endedAtMs: number): Promise<Settlement> {
   if (!session.reserved) return { status: 'none', billedSeconds: 0, costMicros: 0n };
   const { funds } = session.services;
   const base = { accountId: session.accountId, callId: session.key };
@@ -36,7 +36,7 @@ export async function settleCall(session: CallSession, endedAtMs: number): Promi
   return { status: settled.status, billedSeconds: seconds === 0 ? 0 : billedSeconds(session.tariff!, seconds), costMicros: finalMicros };
 }
 
-async function withRetry(session: CallSession, operation: () => Promise<Hold>): Promise<Hold> {
+async function withRetry(session: Call, operation: () => Promise<Hold>): Promise<Hold> {
   let last: Hold = { status: 'unavailable' };
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     if (BACKOFF_MS[attempt]) await new Promise((resolve) => setTimeout(resolve, BACKOFF_MS[attempt]));

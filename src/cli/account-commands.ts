@@ -14,8 +14,8 @@ import type { LedgerEntry } from '../../rating/funds/ledger';
 import { CardProcessorSimulator } from '../../rating/funds/payment-simulator';
 import { FundsService } from '../../rating/funds/service';
 import { loadConfig, type Config } from '../config';
-import { isSoldeError } from '../errors';
-import { createLogger } from '../log';
+import { isSoldeError } from '../../core/errors';
+import { createLogger } from '../../core/log';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './main';
 import { parseArgs, withDatabase, type ParsedArgs } from './args';
 

@@ -12,7 +12,7 @@ import {
 } from '../../rating/tariffs';
 import { amountJson, tariffJson } from '../../rating/tariffs/tariff-json';
 import { loadConfig, type Config } from '../config';
-import { isSoldeError } from '../errors';
+import { isSoldeError } from '../../core/errors';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './main';
 
 const CHARGED_CLASSES = new Set(['PREMIUM', 'INTERNATIONAL']);

@@ -1,5 +1,5 @@
 // Balance, held and available of an account, as JSON; read from the funds engine (Redis).
-import { SoldeError } from '../errors';
+import { SoldeError } from '../../core/errors';
 import type { FundsPort } from './funds-port';
 import { amountFields, amountSchemas } from './money-json';
 

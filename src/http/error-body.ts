@@ -1,10 +1,10 @@
 // Every error the API answers has one stable shape: { error: { code, message } }, with `code` from
-// src/errors.ts. Expected outcomes keep their status; anything else is a 500 whose detail goes to the
+// core/errors.ts. Expected outcomes keep their status; anything else is a 500 whose detail goes to the
 // log only (never to the client, which could carry a secret or an internal path).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_CODES, SoldeError, type ErrorCode } from '../errors';
+import { ERROR_CODES, SoldeError, type ErrorCode } from '../../core/errors';
 import { MoneyError } from '../../rating/money';
-import { dependencyErrors } from '../metrics';
+import { dependencyErrors } from '../../core/metrics';
 
 export interface ErrorBody {
   readonly error: { readonly code: ErrorCode; readonly message: string };

@@ -7,7 +7,7 @@ import type { Classification } from '../../rating/contracts';
 import type { Pool } from '../../rating/db/pool';
 import type { TariffStore } from '../../rating/tariffs';
 import type { Config } from '../config';
-import type { Logger } from '../log';
+import type { Logger } from '../../core/log';
 import { ApiKeyStore } from './auth/api-keys';
 import { installAuthentication } from './auth/authenticate';
 import { FailureLimiter } from './auth/failure-limiter';

@@ -1,9 +1,9 @@
 // Authentication and authorization of every API route, before the body is even read. A route declares
 // `config: { permission }`; one without it is public (health, metrics, the portal's static files).
-// Failed keys are counted per client address and rate limited; keys never reach the logs (src/log.ts
+// Failed keys are counted per client address and rate limited; keys never reach the logs (core/log.ts
 // redacts the headers, and nothing here logs the key).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { SoldeError } from '../../errors';
+import { SoldeError } from '../../../core/errors';
 import { authFailures } from '../../metrics';
 import type { ApiKeyStore, Principal } from './api-keys';
 import type { FailureLimiter } from './failure-limiter';

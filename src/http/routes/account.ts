@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from '../../../rating/db/pool';
 import { requireAccount, type Account } from '../../../rating/funds/accounts';
 import { currentPaymentMethod } from '../../../rating/funds/payment-methods';
-import { SoldeError } from '../../errors';
+import { SoldeError } from '../../../core/errors';
 import { ACCOUNT_SCHEMA, accountJson, type AmountOptions } from '../account-json';
 import { principalOf } from '../auth/authenticate';
 import type { FundsPort } from '../funds-port';

@@ -2,7 +2,7 @@
 // (started_at, call_id): pages stay stable while new calls arrive.
 import type { Pool } from '../../../rating/db/pool';
 import { parseMicros } from '../../../rating/money';
-import { SoldeError } from '../../errors';
+import { SoldeError } from '../../../core/errors';
 import { amountFields, amountSchemas } from '../money-json';
 
 export const CALL_RECORD_SCHEMA = {

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from '../../../rating/db/pool';
 import { requireAccount } from '../../../rating/funds/accounts';
 import { getEntry, type LedgerEntry } from '../../../rating/funds/ledger';
-import { SoldeError } from '../../errors';
+import { SoldeError } from '../../../core/errors';
 import { principalOf } from '../auth/authenticate';
 import { BALANCE_SCHEMA, balanceJson } from '../balance-json';
 import { entryJson, type CallSummary } from '../entry-json';

@@ -4,7 +4,7 @@ import type { Pool } from '../../../rating/db/pool';
 import { getAccount, listAccountIds } from '../../../rating/funds/accounts';
 import { currentPaymentMethod } from '../../../rating/funds/payment-methods';
 import { importDeck, type TariffStore } from '../../../rating/tariffs';
-import { SoldeError } from '../../errors';
+import { SoldeError } from '../../../core/errors';
 import { ACCOUNT_SCHEMA, accountJson, type AmountOptions } from '../account-json';
 import type { FundsPort } from '../funds-port';
 import { ROLES, type ApiKeyStore, type Role } from '../auth/api-keys';

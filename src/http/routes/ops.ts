@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Pool } from '../../../rating/db/pool';
-import { dependencyErrors, registry } from '../../metrics';
+import { dependencyErrors, registry } from '../../../core/metrics';
 
 const CHECK_TIMEOUT_MS = 1_000;
 

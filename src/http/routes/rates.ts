@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Classification, Tariff } from '../../../rating/contracts';
 import { listCountryRates, resolveCountry, type TariffStore } from '../../../rating/tariffs';
-import { SoldeError } from '../../errors';
+import { SoldeError } from '../../../core/errors';
 import { amountFields, amountSchemas } from '../money-json';
 import { rateKind } from '../rate-kind';
 

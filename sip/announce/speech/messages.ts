@@ -2,7 +2,7 @@
 // - balance: before a paid call connects, optionally with the time it buys at the current rate;
 // - insufficient: before a paid call is refused for lack of funds;
 // - lowFunds: the warning before the paid time runs out and the call is cut.
-import type { Micros } from '../money';
+import type { Micros } from '../../../rating/money';
 import { englishAmount, frenchAmount } from './amount';
 import { englishNumber } from './english';
 import { frenchNumber } from './french';

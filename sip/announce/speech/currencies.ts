@@ -1,6 +1,6 @@
 // How each language names the units of the currencies Solde can announce. Any other currency is refused
 // with UNSUPPORTED_CURRENCY rather than spoken with the wrong words.
-import { SoldeError } from '../../src/errors';
+import { SoldeError } from '../../../core/errors';
 import type { Gender } from './numbers';
 import type { EnglishWord, FrenchWord, Language } from './vocabulary';
 
@@ -38,5 +38,5 @@ export function englishCurrency(code: string): CurrencyWords<EnglishWord> {
 }
 
 function refuse(code: string, lang: Language): never {
-  throw new SoldeError('UNSUPPORTED_CURRENCY', `${JSON.stringify(code)} in ${lang}; add its words to rating/speech/currencies.ts`, { currency: code });
+  throw new SoldeError('UNSUPPORTED_CURRENCY', `${JSON.stringify(code)} in ${lang}; add its words to sip/announce/speech/currencies.ts`, { currency: code });
 }

@@ -3,8 +3,8 @@
 // "cinquante centimes" when there are no whole units, "zéro euro", "un euro", "un million d'euros".
 // English: "twelve euros and fifty cents", "fifty cents", "zero euros", "one euro", "one million euros".
 // A negative available balance (a call that overran) is said with "moins" / "minus", never hidden.
-import { SoldeError } from '../../src/errors';
-import { splitUnitsCents, type Micros } from '../money';
+import { SoldeError } from '../../../core/errors';
+import { splitUnitsCents, type Micros } from '../../../rating/money';
 import { englishCurrency, frenchCurrency } from './currencies';
 import { englishNumber } from './english';
 import { frenchNumber } from './french';
