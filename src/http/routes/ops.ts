@@ -3,6 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Pool } from '../../../rating/db/pool';
 import { dependencyErrors, registry } from '../../../core/metrics';
+// Every layer declares its metrics in its own module: /metrics lists them all, also before first use.
+import '../../metrics';
+import '../../../sip/metrics';
+import '../../../sip/announce/metrics';
+import '../../../rating/funds/metrics';
 
 const CHECK_TIMEOUT_MS = 1_000;
 
