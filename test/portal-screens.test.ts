@@ -47,9 +47,9 @@ async function open(viewport: { width: number; height: number }, locale: string)
   return { context, page };
 }
 
-async function signIn(page: Page): Promise<void> {
+async function signIn(page: Page, key = adminKey.secret): Promise<void> {
   await page.goto(`${baseUrl}/portal/`);
-  await page.fill('#api-key', adminKey.secret);
+  await page.fill('#api-key', key);
   await page.click('#login-form button[type=submit]');
   await signedIn(page);
 }
@@ -85,6 +85,9 @@ describe('portal layout', { timeout: 60_000 }, () => {
       it(`at ${width}×${height} in ${language}: no part of the page is wider than the screen`, async () => {
         const { context, page } = await open({ width, height }, language === 'fr' ? 'fr-FR' : 'en-GB');
         try {
+          await page.goto(`${baseUrl}/portal/`);
+          await page.click(`[data-lang=${language}]`);
+          expect((await widths(page)).wide, 'the sign-in page').toEqual([]);
           await signIn(page);
           await page.click(`[data-lang=${language}]`);
           await showMoroccoRates(page);
@@ -99,6 +102,27 @@ describe('portal layout', { timeout: 60_000 }, () => {
       });
     }
   }
+});
+
+describe('portal layout for support staff', { timeout: 60_000 }, () => {
+  it('at 390×844: the tenant picker and the Reverse actions fit the screen', async () => {
+    const support = await h.keys.create({ role: 'support', accountId: null, label: 'screens support' });
+    await h.createTenant('a-tenant-with-a-rather-long-identifier');
+    await h.db.pool.query(`UPDATE accounts SET name = 'Société Coopérative des Transports Régionaux du Grand Ouest' WHERE id = 'a-tenant-with-a-rather-long-identifier'`);
+    const { context, page } = await open({ width: 390, height: 844 }, 'fr-FR');
+    try {
+      await signIn(page, support.secret);
+      expect(await page.isVisible('#tenant-picker')).toBe(true);
+      await page.selectOption('#tenant-picker', 'acme');
+      await page.locator('#history-table tbody tr button').first().waitFor();
+      await page.locator('#history-table tbody tr button').first().click();
+      await page.locator('.reverse-form input').waitFor();
+      expect((await widths(page)).wide).toEqual([]);
+      await page.screenshot({ path: `${ARTIFACTS}/screens-support-390.png`, fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe('portal language and errors', { timeout: 60_000 }, () => {

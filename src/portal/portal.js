@@ -83,6 +83,7 @@ async function tryEnter() {
   try {
     await enter();
   } catch (error) {
+    state.me = null;
     if (!isTransient(error)) saveKey(null);
     show($('login-retry'), isTransient(error) && savedKey() !== null);
     showError($('login-error'), error);
