@@ -191,6 +191,9 @@ describe('--help', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain("Unknown option '--amount'");
     expect(unknown.err).toContain('usage: solde topup <account> <amount>');
+    const missing = await run('pbx', 'add', 'acme');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('solde pbx add: missing <address or network>');
   });
 
   it('scripts/create-api-key.ts --help is help: exit 0, on stdout, without a database', async () => {

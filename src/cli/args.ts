@@ -13,6 +13,8 @@ export interface OptionSpec {
 export interface CommandSpec {
   /** Usage line without the leading "usage: ", e.g. `solde topup <account> <amount>`. */
   readonly usage: string;
+  /** How errors name the command, and how to ask for its help (default: the usage up to the first <arg> or [arg]). */
+  readonly name?: string;
   /** One line: what the command does. */
   readonly summary: string;
   readonly options?: Readonly<Record<string, OptionSpec>>;
@@ -63,7 +65,7 @@ export function helpText(spec: CommandSpec): string {
 
 /** Bad usage: the problem, the usage line and where the full help is; exit status 2. */
 export function usageError(spec: CommandSpec, io: ArgsIO, problem?: string): number {
-  const command = spec.usage.split(/ [<[]/)[0];
+  const command = spec.name ?? spec.usage.split(/ [<[]/)[0];
   io.err([problem ? `${command}: ${problem}` : undefined, `usage: ${spec.usage}`, `(see: ${command} --help)`].filter(Boolean).join('\n'));
   return EXIT_USAGE;
 }
@@ -86,7 +88,10 @@ export function parseCommand(spec: CommandSpec, args: readonly string[], io: Arg
   if (parsed.values.help) return printHelp(spec, io);
   const positional = parsed.positionals.map(restore);
   const { min, max } = spec.positionals;
-  if (positional.length < min) return usageError(spec, io, positional.length === 0 && min > 0 ? undefined : 'missing argument');
+  if (positional.length < min) {
+    const wanted = [...spec.usage.matchAll(/<([^>]+)>/g)].map((m) => m[1]!)[positional.length];
+    return usageError(spec, io, positional.length === 0 ? undefined : `missing ${wanted ? `<${wanted}>` : 'an argument'}`);
+  }
   if (positional.length > max) return usageError(spec, io, `unexpected argument ${JSON.stringify(positional[max])}`);
   const options = new Map<string, string>();
   const flags = new Set<string>();

@@ -8,6 +8,7 @@ import { ApiKeyStore, ROLES, type Role } from './api-keys';
 
 export const CREATE_KEY_SPEC: CommandSpec = {
   usage: 'node --import tsx scripts/create-api-key.ts --role operator|support|account-admin --label TEXT [--account ID]',
+  name: 'node --import tsx scripts/create-api-key.ts',
   summary: 'Issues an API key and prints it once, on standard output; only its SHA-256 digest is stored.',
   positionals: { min: 0, max: 0 },
   json: false,
