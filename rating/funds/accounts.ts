@@ -3,7 +3,6 @@
 import type { Pool } from '../db/pool';
 import { SoldeError } from '../../src/errors';
 import { MAX_OPERATION_MICROS, parseMicros, type Micros } from '../money';
-import { SPOKEN_CURRENCIES } from '../speech/currencies';
 import { ACCOUNT_ID } from './keys';
 
 export type Language = 'fr' | 'en';
@@ -98,8 +97,6 @@ export async function createAccount(pool: Pool, input: NewAccount, defaultCurren
   if (!name || name.length > 200) throw new SoldeError('BAD_INPUT', 'name must be 1 to 200 characters');
   const currency = input.currency ?? defaultCurrency;
   if (!/^[A-Z]{3}$/.test(currency)) throw new SoldeError('BAD_INPUT', `currency must be an ISO 4217 code, got ${JSON.stringify(currency)}`);
-  // A balance the announcements cannot say would leave its callers without the amount before each call.
-  if (!SPOKEN_CURRENCIES.includes(currency)) throw new SoldeError('UNSUPPORTED_CURRENCY', `${currency}; accounts can use ${SPOKEN_CURRENCIES.join(', ')}`);
   const language = input.language ?? 'fr';
   if (language !== 'fr' && language !== 'en') throw new SoldeError('BAD_INPUT', `language must be fr or en`);
   const maxCalls = input.maxConcurrentCalls ?? 10;

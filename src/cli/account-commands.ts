@@ -30,12 +30,18 @@ const create: Command = command(CREATE, async (p, io) => {
   if (language !== undefined && language !== 'fr' && language !== 'en') return usageError(CREATE, io, `--language is fr or en, not ${JSON.stringify(language)}`);
   const maxCallsText = p.options.get('max-calls');
   if (maxCallsText !== undefined && !/^\d{1,6}$/.test(maxCallsText)) return usageError(CREATE, io, `--max-calls is a whole number, not ${JSON.stringify(maxCallsText)}`);
-  return withFunds(io, async ({ funds }) => {
+  return withFunds(io, async ({ funds, config }) => {
+    const currency = p.options.get('currency') ?? config.currency;
+    // A balance the announcements cannot say would leave its callers without the amount before each call.
+    if (!SPOKEN_CURRENCIES.includes(currency)) {
+      io.err(`solde account create: the announcements cannot say amounts in ${currency}; an account's currency is one of ${SPOKEN_CURRENCIES.join(', ')}`);
+      return EXIT_FAILED;
+    }
     const existing = await funds.getAccount(id);
     if (existing) return alreadyExists(io, existing);
     let a: Account;
     try {
-      a = await funds.createAccount({ id, name, currency: p.options.get('currency'), language, maxConcurrentCalls: maxCallsText === undefined ? undefined : Number(maxCallsText) });
+      a = await funds.createAccount({ id, name, currency, language, maxConcurrentCalls: maxCallsText === undefined ? undefined : Number(maxCallsText) });
     } catch (error) {
       // Created by someone else between the look-up and the insert: the same answer.
       const raced = isSoldeError(error, 'IDEMPOTENCY_CONFLICT') ? await funds.getAccount(id) : undefined;
