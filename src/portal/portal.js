@@ -1,6 +1,6 @@
 // The account page: sign in with a key, then Balance (add funds), Auto-recharge, International rates and
 // History, all through the JSON API. Every failure is shown as a sentence (i18n.js), never as a code.
-import { api, ApiError, saveKey, savedKey } from './api.js';
+import { api, ApiError, onKeyRefused, saveKey, savedKey } from './api.js';
 import { errorText, LANGUAGES, stoppedText, t, translatePage } from './i18n.js';
 import { countryName, formatDate, formatDuration, formatMicros, formatRate } from './format.js';
 import { localDestination } from './destination.js';
@@ -37,7 +37,6 @@ function show(element, visible) {
 
 /** An error in words, in the current language (and in the next one, should the user switch). */
 function showError(element, error) {
-  if (error instanceof ApiError && error.status === 401 && state.me) return keyRefused(error);
   const code = error instanceof ApiError ? error.code : 'OTHER';
   element.dataset.code = code;
   say(element, () => errorText(state.language, code));
@@ -92,6 +91,7 @@ async function tryEnter() {
 
 /** The key stopped working while the page was open (revoked): back to the sign-in form, in words. */
 function keyRefused(error) {
+  if (!state.me) return; // signing in: tryEnter says it
   saveKey(null);
   state.me = null;
   show($('app-view'), false);
@@ -479,6 +479,7 @@ function start() {
     loadAccount($('tenant-picker').value).catch((error) => showError($('history-error'), error));
   });
   $('login-retry').addEventListener('click', tryEnter);
+  onKeyRefused(keyRefused);
   if (savedKey()) tryEnter();
 }
 
