@@ -1,14 +1,30 @@
 // Rate deck destinations in the page's language. A carrier names destinations in English ("Morocco
 // Mobile", "Morocco Fixed Casablanca", "France Premium 0891"); a French page shows "Maroc mobile",
 // "Maroc fixe Casablanca", "France surtaxé 0891": the country in the browser's own words (Intl), the
-// carrier's usual qualifiers from the dictionary (i18n.js, keys dest.*), anything else (a city, a range)
-// as written. An English page shows the deck's name as is.
-import { t, TEXT } from './i18n.js';
+// carrier's usual qualifiers from the list below, anything else (a city, a range) as written. An English
+// page shows the deck's name as is.
 import { countryName } from './format.js';
 
-/** Qualifiers a carrier puts after the country, longest first so that "special services" wins over "special". */
-const QUALIFIERS = Object.keys(TEXT.en).filter((key) => key.startsWith('dest.')).map((key) => key.slice(5))
-  .sort((a, b) => b.length - a.length);
+/** Qualifiers carriers put after the country, in French. */
+const FRENCH_QUALIFIERS = {
+  'special services': 'services spéciaux',
+  'shared cost': 'coût partagé',
+  'toll free': 'numéro gratuit',
+  'non geographic': 'non géographique',
+  mobile: 'mobile',
+  fixed: 'fixe',
+  landline: 'fixe',
+  special: 'spécial',
+  premium: 'surtaxé',
+  satellite: 'satellite',
+  personal: 'numéros personnels',
+  pager: 'radiomessagerie',
+  other: 'autres',
+};
+const WORDS = { fr: FRENCH_QUALIFIERS };
+
+/** Longest first, so that "special services" wins over "special". */
+const QUALIFIERS = Object.keys(FRENCH_QUALIFIERS).sort((a, b) => b.length - a.length);
 
 /**
  * `country` is the ISO code when the API gives it (rates); for a call in the history only the name is
@@ -45,8 +61,9 @@ function translateQualifiers(rest, language) {
     const lower = remaining.toLowerCase();
     const qualifier = QUALIFIERS.find((q) => lower.startsWith(q) && !/[\p{L}]/u.test(lower.charAt(q.length)));
     const taken = qualifier ?? remaining.split(/\s+/)[0];
-    words.push(qualifier ? t(language, `dest.${qualifier}`) : taken);
+    words.push(qualifier ? WORDS[language]?.[qualifier] ?? qualifier : taken);
     remaining = remaining.slice(taken.length).replace(/^[\s,]+/, '');
   }
+  if (remaining) words.push(remaining); // a name longer than 20 words keeps its tail as written
   return words;
 }
