@@ -1,19 +1,28 @@
-// Issues an API key and prints it once (the first operator key of a fresh installation, or any other).
+// Issues an API key and prints it once (the first operator key of a fresh installation, a tenant's
+// portal key, or any other). --help needs no database.
 //   node --import tsx scripts/create-api-key.ts --role operator --label "first operator"
+//   node --import tsx scripts/create-api-key.ts --role account-admin --account acme --label "Acme office"
 import { loadConfig } from '../src/config';
 import { createPool, ensureDatabase } from '../rating/db/pool';
 import { migrate } from '../rating/db/migrate';
-import { createKeyCommand } from '../src/http/auth/create-key-command';
+import { issueKey, parseCreateKeyArgs, type CommandIO } from '../src/http/auth/create-key-command';
 
-const config = loadConfig();
-await ensureDatabase(config.databaseUrl);
-const pool = createPool(config.databaseUrl, 1);
-try {
-  await migrate(pool, (line) => process.stderr.write(`${line}\n`));
-  process.exitCode = await createKeyCommand(pool, process.argv.slice(2), {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  });
-} finally {
-  await pool.end();
+const io: CommandIO = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+const request = parseCreateKeyArgs(process.argv.slice(2), io);
+if (typeof request === 'number') {
+  process.exitCode = request;
+} else {
+  const config = loadConfig();
+  await ensureDatabase(config.databaseUrl);
+  const pool = createPool(config.databaseUrl, 1);
+  try {
+    await migrate(pool, (line) => process.stderr.write(`${line}\n`));
+    process.exitCode = await issueKey(pool, request, io);
+  } finally {
+    await pool.end();
+  }
 }

@@ -4,17 +4,12 @@
 // up PBX changes within 30 s.
 import { isIP } from 'node:net';
 import type { Pool } from '../rating/db/pool';
-import { parseArgs, withDatabase } from '../src/cli/args';
+import { withDatabase } from '../src/cli/database';
 import { toDecimalString } from '../rating/money';
 import { loadConfig } from '../src/config';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../src/cli/main';
+import { command, EXIT_FAILED, EXIT_OK, EXIT_USAGE, group, usageError, type CliIO, type Command } from '../src/cli/command';
 import { addPbxSource } from './trust/pbx-sources';
-
-const USAGE = `usage:
-  solde pbx add <account> <address or network> [--label text]   trust a PBX (10.0.0.5, 192.0.2.0/28, 2001:db8::/64)
-  solde pbx list [account]                                       registered PBX sources
-  solde pbx remove <id>                                          stop trusting one
-  solde calls <account> [--limit N]                              the account's latest call records`;
+import { networkSize } from './trust/network-size';
 
 const MAX_LIST = 1000;
 
@@ -32,24 +27,36 @@ export function validNetwork(text: string): boolean {
   return /^\d{1,3}$/.test(length) && Number(length) <= (family === 4 ? 32 : 128);
 }
 
-const pbx: Command = async (args, io) => {
-  const { positional, options, json } = parseArgs(args);
-  const [action, ...rest] = positional;
-  if (action === 'add' && rest.length === 2) return pbxAdd(rest[0]!, rest[1]!, options.get('label') ?? '', json, io);
-  if (action === 'list' && rest.length <= 1) return pbxList(rest[0], json, io);
-  if (action === 'remove' && rest.length === 1 && /^\d{1,18}$/.test(rest[0]!)) return pbxRemove(rest[0]!, json, io);
-  io.err(USAGE);
-  return EXIT_USAGE;
-};
+const ADD = {
+  usage: 'solde pbx add <account> <address or network>', summary: 'trust a PBX: calls from it are charged to the account (10.0.0.5, 192.0.2.0/28, 2001:db8::/64)',
+  positionals: { min: 2, max: 2 },
+  options: {
+    label: { type: 'string', value: 'TEXT', description: 'a note for people, e.g. "main office"' },
+    force: { type: 'boolean', description: 'trust a network wider than an IPv4 /16 or an IPv6 /48 (refused without it)' },
+  },
+  notes: ['A network wider than an IPv4 /24 or an IPv6 /64 is trusted with a warning: every address in it may call on the account.'],
+} as const;
 
-function pbxAdd(accountId: string, network: string, label: string, json: boolean, io: CliIO): Promise<number> {
+const add: Command = command(ADD, async ({ positional, options, flags, json }, io) => {
+  const [accountId, network] = positional as [string, string];
   if (!validNetwork(network)) {
     io.err(`solde pbx add: ${JSON.stringify(network)} is not an IP address or network (e.g. 192.0.2.10 or 192.0.2.0/28)`);
-    return Promise.resolve(EXIT_USAGE);
+    return EXIT_USAGE;
   }
+  const size = networkSize(network);
+  if (size.verdict === 'refuse' && !flags.has('force')) {
+    io.err(`solde pbx add: ${network} is ${size.description}: every one of them could call on ${accountId}'s money. `
+      + 'Register the PBX\'s own address or a small network; if you really mean it, add --force.');
+    return EXIT_FAILED;
+  }
+  if (size.verdict !== 'ok') io.err(`solde pbx add: warning: ${network} is ${size.description}; each of them may call on ${accountId}'s money`);
+  return pbxAdd(accountId, network, (options.get('label') ?? '').slice(0, 200), json, io);
+});
+
+function pbxAdd(accountId: string, network: string, label: string, json: boolean, io: CliIO): Promise<number> {
   return withPool(async (pool) => {
     try {
-      await addPbxSource(pool, accountId, network, label.slice(0, 200));
+      await addPbxSource(pool, accountId, network, label);
     } catch (error) {
       const code = (error as { code?: string }).code;
       const why = code === '23503' ? `no account ${JSON.stringify(accountId)} (create it first: solde account create)`
@@ -65,6 +72,9 @@ function pbxAdd(accountId: string, network: string, label: string, json: boolean
   });
 }
 
+const list: Command = command({ usage: 'solde pbx list [account]', summary: 'registered PBX sources (of one account, or all)', positionals: { min: 0, max: 1 } },
+  async ({ positional, json }, io) => pbxList(positional[0], json, io));
+
 function pbxList(accountId: string | undefined, json: boolean, io: CliIO): Promise<number> {
   return withPool(async (pool) => {
     const { rows } = await pool.query<{ id: string; account_id: string; address: string; label: string }>(
@@ -76,6 +86,14 @@ function pbxList(accountId: string | undefined, json: boolean, io: CliIO): Promi
     return EXIT_OK;
   });
 }
+
+const REMOVE = { usage: 'solde pbx remove <id>', summary: 'stop trusting a PBX source (its id: see solde pbx list)', positionals: { min: 1, max: 1 } } as const;
+
+const remove: Command = command(REMOVE, async ({ positional, json }, io) => {
+  const id = positional[0]!;
+  if (!/^\d{1,18}$/.test(id)) return usageError(REMOVE, io, `${JSON.stringify(id)} is not a PBX source id (see: solde pbx list)`);
+  return pbxRemove(id, json, io);
+});
 
 function pbxRemove(id: string, json: boolean, io: CliIO): Promise<number> {
   return withPool(async (pool) => {
@@ -95,13 +113,14 @@ interface CallRow {
   talk_ms: string; billed_seconds: number; cost_micros: string; ending_reason: string; sip_status: number; settle_status: string;
 }
 
-const calls: Command = async (args, io) => {
-  const { positional, options, json } = parseArgs(args);
+const CALLS = {
+  usage: 'solde calls <account>', summary: "the account's latest call records, newest first", positionals: { min: 1, max: 1 },
+  options: { limit: { type: 'string', value: 'N', description: `at most N records (1 to ${MAX_LIST}, default 20)` } },
+} as const;
+
+const calls: Command = command(CALLS, async ({ positional, options, json }, io) => {
   const limit = Number(options.get('limit') ?? 20);
-  if (positional.length !== 1 || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST) {
-    io.err(USAGE);
-    return EXIT_USAGE;
-  }
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST) return usageError(CALLS, io, `--limit is 1 to ${MAX_LIST}`);
   return withPool(async (pool) => {
     const { rows } = await pool.query<CallRow>(
       `SELECT call_id, extension, class, dialled, e164, started_at, talk_ms::text AS talk_ms, billed_seconds,
@@ -115,6 +134,9 @@ const calls: Command = async (args, io) => {
     }
     return EXIT_OK;
   });
-};
+});
 
-export const commands: Record<string, Command> = { pbx, calls };
+export const commands: Record<string, Command> = {
+  pbx: group('solde pbx', "which PBX addresses belong to which tenant (a tenant's calls are refused until its PBX is registered)", { add, list, remove }),
+  calls,
+};

@@ -1,19 +1,14 @@
 // The operator's account commands against real Postgres and Redis: create, card, top-up, balance, ledger,
 // reversal, auto-recharge, and reconcile repairing a Redis that lost or corrupted an account's state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main';
+import { runCli } from './support/cli';
 import { createTestDatabase, type TestDatabase } from './support/pg';
 import { createTestRedis, type TestRedis } from './support/redis';
 
 let db: TestDatabase;
 let r: TestRedis;
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 async function json(...argv: string[]) {
   const result = await run(...argv, '--json');

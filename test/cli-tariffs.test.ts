@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main';
+import { runCli } from './support/cli';
 import { createTestDatabase, type TestDatabase } from './support/pg';
 
 const HEADER = 'prefix,country,destination,rate_per_minute,connect_fee,initial_increment,subsequent_increment,minimum_charge';
@@ -12,12 +12,7 @@ const HEADER = 'prefix,country,destination,rate_per_minute,connect_fee,initial_i
 let db: TestDatabase;
 let dir: string;
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 function file(name: string, ...lines: string[]): string {
   const path = join(dir, name);

@@ -46,6 +46,16 @@ describe('tenants and keys', () => {
     expect((await inject('POST', '/keys', { role: 'root', label: 'x' })).statusCode).toBe(400);
   });
 
+  it('creates accounts only in currencies the announcements can say, and the API document names them', async () => {
+    const xyz = await inject('POST', '/accounts', { id: 'zed-co', name: 'Zed', currency: 'XYZ' });
+    expect(xyz.statusCode).toBe(400);
+    expect(xyz.json().error.code).toBe('BAD_INPUT');
+    expect((await inject('GET', '/accounts?limit=100')).json().accounts.map((a: { id: string }) => a.id)).not.toContain('zed-co');
+    expect((await inject('POST', '/accounts', { id: 'pound-co', name: 'Pound', currency: 'GBP' })).statusCode).toBe(201);
+    const openapi = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(JSON.stringify(openapi.paths['/api/v1/accounts'].post.requestBody)).toContain('"enum":["EUR","GBP","CHF"]');
+  });
+
   it('lists tenants a page at a time', async () => {
     await inject('POST', '/accounts', { id: 'boulangerie', name: 'Boulangerie' });
     const first = (await inject('GET', '/accounts?limit=1')).json();

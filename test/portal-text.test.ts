@@ -4,13 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../core/errors';
-import { errorText, t, TEXT } from '../src/portal/i18n.js';
+import { errorText, stoppedText, t, TEXT } from '../src/portal/i18n.js';
 import { formatDuration, formatMicros, formatRate } from '../src/portal/format.js';
+import { localDestination } from '../src/portal/destination.js';
 
-// Codes a portal user can meet; others (BAD_CSV, CURRENCY_MISMATCH...) come from operator routes or never reach it.
-const PORTAL_ERRORS = ['UNAUTHENTICATED', 'RATE_LIMITED', 'FORBIDDEN', 'NOT_PREDEFINED_AMOUNT', 'NO_PAYMENT_METHOD', 'PAYMENT_DECLINED',
-  'PAYMENT_UNAVAILABLE', 'IDEMPOTENCY_CONFLICT', 'BAD_NUMBER', 'UNKNOWN_COUNTRY', 'REDIS_UNAVAILABLE', 'POSTGRES_UNAVAILABLE',
-  'FUNDS_IN_USE', 'ALREADY_REVERSED', 'NOT_REVERSIBLE', 'BAD_INPUT'] as const;
+// Every code the server can answer with is translated by code in the page, so that a French page never
+// shows the server's English message (issue 16): a new code needs its two sentences in i18n.js.
+const PORTAL_ERRORS = Object.keys(ERROR_CODES);
 
 describe('portal words', () => {
   it('has the same sentences in French and English, none empty', () => {
@@ -27,12 +27,30 @@ describe('portal words', () => {
     for (const key of keys) expect(TEXT.en[key], key).toBeDefined();
   });
 
-  it('explains every error a portal user can meet in its own words, and unknown codes generically', () => {
+  it('explains every error code of src/errors.ts in its own words in both languages, and unknown codes generically', () => {
     for (const code of PORTAL_ERRORS) {
       expect(Object.keys(ERROR_CODES)).toContain(code);
-      for (const language of ['fr', 'en']) expect(errorText(language, code)).not.toBe(errorText(language, 'SOMETHING_NEW'));
+      for (const language of ['fr', 'en']) expect(errorText(language, code), `${language} ${code}`).not.toBe(errorText(language, 'SOMETHING_NEW'));
+      expect(errorText('fr', code), code).not.toBe(errorText('en', code));
     }
     expect(errorText('fr', 'SOMETHING_NEW')).toBe(TEXT.fr['error.OTHER']);
+  });
+
+  it('names rate destinations in French from the deck\'s English names, and leaves English pages as the deck says', () => {
+    const countries = ['MA', 'GN', 'GW', 'FR', 'US'];
+    expect(localDestination('Morocco Mobile', 'fr', { country: 'MA' })).toBe('Maroc mobile');
+    expect(localDestination('Morocco Fixed Casablanca', 'fr', { countries })).toBe('Maroc fixe Casablanca');
+    expect(localDestination('Morocco Special Services', 'fr', { countries })).toBe('Maroc services spéciaux');
+    expect(localDestination('France Premium 0891', 'fr', { countries })).toBe('France surtaxé 0891');
+    expect(localDestination('Guinea-Bissau mobile', 'fr', { countries })).toBe('Guinée-Bissau mobile');
+    expect(localDestination('Atlantis Mobile', 'fr', { countries })).toBe('Atlantis Mobile');
+    expect(localDestination('Morocco Mobile', 'en', { country: 'MA' })).toBe('Morocco Mobile');
+  });
+
+  it('says why auto-recharge stopped in the page\'s language, never with the server\'s English reason', () => {
+    expect(stoppedText('fr', 'card 0002: declined')).toContain('0002 a été refusée');
+    expect(stoppedText('en', 'no card on file')).toContain('there is no card on file');
+    expect(stoppedText('fr', 'something new')).toBe(TEXT.fr['settings.stopped']);
   });
 
   it('fills placeholders', () => {

@@ -3,12 +3,18 @@
 import { createClassifier } from '../../rating/classify/index';
 import type { Classification } from '../../rating/contracts';
 import { ConfigError, loadConfig } from '../config';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './main';
+import { command, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './command';
 
-const USAGE = `usage: solde classify <number> [--json]
-  <number>  as dialled: 0612345678, +44 (0)20 7946 0018, 0033..., 3949, 118712 (quote it or not)
-  --json    one JSON object: class, dialled, e164, country, numberType, ratingKey, rule
-exit status: 0 classified, 1 INVALID, 2 usage or configuration error`;
+const SPEC = {
+  usage: 'solde classify <number>',
+  summary: 'class of a dialled number (EMERGENCY, INCLUDED, PREMIUM, ...) and the rule that decided',
+  positionals: { min: 1, max: Infinity },
+  notes: [
+    '<number>  as dialled: 0612345678, +44 (0)20 7946 0018, 0033..., 3949, 118712 (quote it or not)',
+    '--json    prints one JSON object: class, dialled, e164, country, numberType, ratingKey, rule',
+    'exit status: 0 classified, 1 INVALID, 2 usage or configuration error',
+  ],
+};
 
 /** What each refusal means for the person who dialled, in the readable output. */
 const INVALID_REASONS: Record<string, string> = {
@@ -21,17 +27,7 @@ const INVALID_REASONS: Record<string, string> = {
   'invalid:unknown-country-code': 'no country has this calling code',
 };
 
-const classifyCommand: Command = async (args, io) => {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out(USAGE);
-    return EXIT_OK;
-  }
-  const unknown = args.filter((arg) => arg.startsWith('--') && arg !== '--json');
-  const words = args.filter((arg) => !arg.startsWith('--'));
-  if (unknown.length > 0 || words.length === 0) {
-    io.err(unknown.length > 0 ? `solde classify: unknown option ${unknown[0]}\n${USAGE}` : USAGE);
-    return EXIT_USAGE;
-  }
+const classifyCommand: Command = command(SPEC, async ({ positional: words, json }, io) => {
   let includedCountries: readonly string[];
   try {
     includedCountries = loadConfig().includedCountries;
@@ -42,10 +38,10 @@ const classifyCommand: Command = async (args, io) => {
   }
   // An unquoted "+44 20 7946 0018" arrives as several words: they are one number.
   const result = createClassifier({ includedCountries })(words.join(' '));
-  if (args.includes('--json')) io.out(JSON.stringify(result));
+  if (json) io.out(JSON.stringify(result));
   else printReadable(result, io);
   return result.class === 'INVALID' ? EXIT_FAILED : EXIT_OK;
-};
+});
 
 function printReadable(result: Classification, io: CliIO): void {
   if (result.class === 'INVALID') {

@@ -1,60 +1,42 @@
-// The `solde` operator command line: a thin dispatcher. Each area keeps its commands in its own file.
-export interface CliIO {
-  out(line: string): void;
-  err(line: string): void;
+// The `solde` operator command line: a thin dispatcher. Each area keeps its commands in its own file;
+// the list below is generated from the commands' own usage lines, and `solde <command> --help` from
+// their option declarations (args.ts).
+import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './command';
+
+export { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './command';
+
+const MODULES: ReadonlyArray<readonly [string, () => Promise<{ commands: Record<string, Command> }>]> = [
+  ['rating', () => import('./classify-commands')],
+  ['rates', () => import('./tariff-commands')],
+  ['accounts', () => import('./account-commands')],
+  ['money', () => import('./funds-commands')],
+  ['announcements', () => import('../../sip/announce/cli')],
+  ['calls', () => import('../../sip/cli')],
+];
+
+async function helpText(): Promise<string> {
+  const lines = ['usage: solde <command> [arguments] [--json]', ''];
+  for (const [area, load] of MODULES) {
+    lines.push(`${area}:`);
+    for (const c of Object.values((await load()).commands)) {
+      for (const one of c.subcommands ? Object.values(c.subcommands) : [c]) lines.push(`  ${one.usage}`, `      ${one.summary}`);
+    }
+  }
+  lines.push('', 'solde <command> --help: the options of one command');
+  return lines.join('\n');
 }
-
-/** A command returns its exit code: 0 ok, 1 an expected failure (no rate, refused), 2 bad usage. */
-export type Command = (args: string[], io: CliIO) => Promise<number>;
-
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-
-const MODULES: Record<string, () => Promise<{ commands: Record<string, Command> }>> = {
-  classify: () => import('./classify-commands'),
-  tariffs: () => import('./tariff-commands'),
-  accounts: () => import('./account-commands'),
-  announcements: () => import('../../sip/announce/cli'),
-  sip: () => import('../../sip/cli'),
-};
-
-const HELP = `usage: solde <command> [arguments] [--json]
-
-rating:
-  classify <number>            class of a dialled number (EMERGENCY, INCLUDED, PREMIUM, ...)
-  rate <number>                the tariff that applies to a number
-  rates <country>              every rate of a country (ISO code such as MA or a name)
-  import-rates <file.csv>      import a carrier rate deck (all or nothing)
-accounts:
-  account create ...           create a prepaid account
-  balance <account>            balance, held and available
-  topup <account> <amount>     add one of the predefined amounts, charged to the card on file
-  reverse <entry> --reason ..  reverse a top-up (support)
-  auto-recharge <account> ...  show or change auto-recharge
-  ledger <account>             ledger entries, newest first
-  reconcile                    compare Redis with Postgres and repair
-announcements:
-  announce balance <fr|en> <amount> [currency] [--minutes N]   what a caller hears; writes the WAV
-  announce insufficient|low-funds ...                           the other messages (see: solde announce)
-  prompts-check [voice]        check a prompt set (after adding studio recordings)
-calls:
-  pbx add <account> <address>  trust a tenant's PBX (an address or network); pbx list, pbx remove <id>
-  calls <account>              the account's latest call records
-`;
 
 export async function main(argv: string[], io: CliIO = consoleIO): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    io.out(HELP);
+    io.out(await helpText());
     return name ? EXIT_OK : EXIT_USAGE;
   }
-  for (const load of Object.values(MODULES)) {
-    const module = await load().catch(() => undefined);
-    const command = module?.commands[name];
-    if (command) return command(args, io);
+  for (const [, load] of MODULES) {
+    const { commands } = await load();
+    if (Object.hasOwn(commands, name)) return commands[name]!(args, io);
   }
-  io.err(`solde: unknown command ${JSON.stringify(name)}\n\n${HELP}`);
+  io.err(`solde: unknown command ${JSON.stringify(name)}\n\n${await helpText()}`);
   return EXIT_USAGE;
 }
 

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { Tariff } from '../../rating/contracts';
 import { createClassifier } from '../../rating/classify';
 import type { Pool } from '../../rating/db/pool';
-import { parseArgs, withDatabase } from './args';
+import { withDatabase } from './database';
 import { toDecimalString } from '../../rating/money';
 import {
   cost, countryName, firstGrant, importDeck, importDeckIfEmpty, listCountryRates, resolveCountry, TariffStore,
@@ -13,7 +13,7 @@ import {
 import { amountJson, tariffJson } from '../../rating/tariffs/tariff-json';
 import { loadConfig, type Config } from '../config';
 import { isSoldeError } from '../../core/errors';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './main';
+import { command, EXIT_FAILED, EXIT_OK, type CliIO, type Command } from './command';
 
 const CHARGED_CLASSES = new Set(['PREMIUM', 'INTERNATIONAL']);
 
@@ -33,12 +33,10 @@ async function lookupRate(config: Config, ratingKey: string, io: CliIO): Promise
   return found;
 }
 
-const rate: Command = async (args, io) => {
-  const { positional, json } = parseArgs(args);
-  if (positional.length !== 1) {
-    io.err('usage: solde rate <number> [--json]   e.g. solde rate +212612345678');
-    return EXIT_USAGE;
-  }
+const rate: Command = command({
+  usage: 'solde rate <number>', summary: 'the tariff that applies to a dialled number', positionals: { min: 1, max: 1 },
+  notes: ['e.g. solde rate +212612345678'],
+}, async ({ positional, json }, io) => {
   const config = loadConfig();
   const dialled = positional[0]!;
   const classification = createClassifier({ includedCountries: config.includedCountries })(dialled);
@@ -74,14 +72,12 @@ const rate: Command = async (args, io) => {
   io.out(`connect fee ${toDecimalString(tariff.connectFeeMicros)}, increments ${tariff.initialIncrementSeconds}/${tariff.subsequentIncrementSeconds} s, minimum ${toDecimalString(tariff.minimumChargeMicros)}`);
   io.out(`one minute costs ${toDecimalString(cost(tariff, 60))} ${config.currency}; first reservation ${grant.seconds} s = ${toDecimalString(grant.amountMicros)} ${config.currency}`);
   return EXIT_OK;
-};
+});
 
-const rates: Command = async (args, io) => {
-  const { positional, json } = parseArgs(args);
-  if (positional.length !== 1) {
-    io.err('usage: solde rates <country> [--json]   (ISO code such as MA, or a name such as Morocco)');
-    return EXIT_USAGE;
-  }
+const rates: Command = command({
+  usage: 'solde rates <country>', summary: 'every rate of a country (an ISO code such as MA, or a name such as Morocco)',
+  positionals: { min: 1, max: 1 },
+}, async ({ positional, json }, io) => {
   const iso = resolveCountry(positional[0]!);
   if (!iso) {
     io.err(`${JSON.stringify(positional[0])} is not a country code or name: try an ISO code such as MA`);
@@ -99,7 +95,7 @@ const rates: Command = async (args, io) => {
     }
     return EXIT_OK;
   });
-};
+});
 
 function table(list: readonly Tariff[]): string {
   const rows = [
@@ -113,12 +109,10 @@ function table(list: readonly Tariff[]): string {
   return rows.map((r) => r.map((cell, c) => (c >= 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n');
 }
 
-const importRates: Command = async (args, io) => {
-  const { positional, json } = parseArgs(args);
-  if (positional.length !== 1) {
-    io.err('usage: solde import-rates <file.csv> [--json]   header: see rating/tariffs/README.md');
-    return EXIT_USAGE;
-  }
+const importRates: Command = command({
+  usage: 'solde import-rates <file.csv>', summary: 'import a carrier rate deck (all or nothing)', positionals: { min: 1, max: 1 },
+  notes: ['the CSV header and columns: see rating/tariffs/README.md'],
+}, async ({ positional, json }, io) => {
   const file = positional[0]!;
   let text: string;
   try {
@@ -146,6 +140,6 @@ const importRates: Command = async (args, io) => {
       return EXIT_FAILED;
     }
   });
-};
+});
 
 export const commands: Record<string, Command> = { rate, rates, 'import-rates': importRates };

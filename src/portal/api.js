@@ -11,6 +11,13 @@ export class ApiError extends Error {
   }
 }
 
+let keyRefused = () => undefined;
+
+/** `callback(error)` runs whenever the server refuses the saved key (401): the page signs out (portal.js). */
+export function onKeyRefused(callback) {
+  keyRefused = callback;
+}
+
 export function savedKey() {
   return sessionStorage.getItem(KEY_STORAGE);
 }
@@ -31,7 +38,9 @@ export async function api(method, path, body) {
   }
   const payload = await response.json().catch(() => null);
   if (!response.ok) {
-    throw new ApiError(payload?.error?.code ?? 'OTHER', payload?.error?.message ?? response.statusText, response.status);
+    const error = new ApiError(payload?.error?.code ?? 'OTHER', payload?.error?.message ?? response.statusText, response.status);
+    if (response.status === 401) keyRefused(error);
+    throw error;
   }
   return payload;
 }

@@ -4,3 +4,4 @@ export declare const TEXT: Record<'fr' | 'en', Record<string, string>>;
 export declare function t(language: string, key: string, values?: Record<string, unknown>): string;
 export declare function errorText(language: string, code: string): string;
 export declare function translatePage(language: string): void;
+export declare function stoppedText(language: string, reason: string): string;

@@ -34,7 +34,7 @@ export const TEXT = {
     'settings.threshold': 'Quand le solde passe sous',
     'settings.amount': 'Ajouter',
     'settings.saved': 'Réglages enregistrés.',
-    'settings.stopped': 'Le rechargement automatique a été suspendu : {reason}',
+    'settings.stopped': 'Le rechargement automatique a été suspendu. Réactivez-le ci-dessus, ou contactez le support.',
     'rates.title': 'Tarifs internationaux',
     'rates.country': 'Pays',
     'rates.pick': 'Choisissez un pays…',
@@ -79,6 +79,24 @@ export const TEXT = {
     'entry.adjustment': 'Ajustement',
     'common.cancel': 'Annuler',
     'common.save': 'Enregistrer',
+    'common.retry': 'Réessayer',
+    'aria.account': 'Compte',
+    'aria.language': 'Langue',
+    'aria.sections': 'Rubriques',
+    'settings.stoppedNoCard': 'Le rechargement automatique a été suspendu : aucune carte n\u2019est enregistrée. Contactez le support pour en ajouter une.',
+    'settings.stoppedCard': 'Le rechargement automatique a été suspendu : la carte se terminant par {last4} a été refusée. Réactivez-le quand la carte est de nouveau utilisable.',
+    'error.BAD_AMOUNT': 'Ce montant n\u2019est pas valide. Choisissez l\u2019un des montants proposés.',
+    'error.BAD_CSV': 'Le fichier de tarifs contient une ligne incorrecte ; rien n\u2019a été importé.',
+    'error.UNKNOWN_ACCOUNT': 'Ce compte n\u2019existe pas. Vérifiez la clé d\u2019accès ou contactez le support.',
+    'error.UNKNOWN_ENTRY': 'Cette opération n\u2019existe plus. Rechargez la page.',
+    'error.INSUFFICIENT_FUNDS': 'Le solde disponible est insuffisant.',
+    'error.CURRENCY_MISMATCH': 'Ce montant n\u2019est pas dans la devise du compte.',
+    'error.UNSUPPORTED_CURRENCY': 'Cette devise n\u2019est pas prise en charge.',
+    'error.NOT_FOUND': 'Cette page ou cette donnée n\u2019existe pas. Rechargez la page.',
+    'error.INTERNAL': 'Le service a rencontré une erreur ; elle a été enregistrée. Réessayez dans un instant.',
+    'error.BODY_TOO_LARGE': 'Cette demande est trop volumineuse pour être traitée.',
+    'error.UNSUPPORTED_MEDIA_TYPE': 'Cette demande n\u2019est pas dans un format accepté. Rechargez la page puis réessayez.',
+    'error.KEY_IN_URL': 'Une clé d\u2019accès ne doit jamais figurer dans une adresse. Connectez-vous avec le formulaire.',
     'error.UNAUTHENTICATED': 'Cette clé d\u2019accès n\u2019est pas reconnue. Vérifiez-la ou demandez-en une nouvelle à votre administrateur.',
     'error.RATE_LIMITED': 'Trop de tentatives. Patientez quelques minutes puis réessayez.',
     'error.FORBIDDEN': 'Votre accès ne permet pas cette opération.',
@@ -129,7 +147,7 @@ export const TEXT = {
     'settings.threshold': 'When the balance falls below',
     'settings.amount': 'Add',
     'settings.saved': 'Settings saved.',
-    'settings.stopped': 'Auto-recharge was paused: {reason}',
+    'settings.stopped': 'Auto-recharge was paused. Turn it back on above, or contact support.',
     'rates.title': 'International rates',
     'rates.country': 'Country',
     'rates.pick': 'Choose a country…',
@@ -174,6 +192,24 @@ export const TEXT = {
     'entry.adjustment': 'Adjustment',
     'common.cancel': 'Cancel',
     'common.save': 'Save',
+    'common.retry': 'Try again',
+    'aria.account': 'Account',
+    'aria.language': 'Language',
+    'aria.sections': 'Sections',
+    'settings.stoppedNoCard': 'Auto-recharge was paused: there is no card on file. Contact support to add one.',
+    'settings.stoppedCard': 'Auto-recharge was paused: the card ending in {last4} was declined. Turn it back on once the card can be used again.',
+    'error.BAD_AMOUNT': 'This amount is not valid. Choose one of the amounts offered.',
+    'error.BAD_CSV': 'The rate file has a bad line; nothing was imported.',
+    'error.UNKNOWN_ACCOUNT': 'This account does not exist. Check the access key or contact support.',
+    'error.UNKNOWN_ENTRY': 'This transaction no longer exists. Reload the page.',
+    'error.INSUFFICIENT_FUNDS': 'The available balance is too low.',
+    'error.CURRENCY_MISMATCH': 'This amount is not in the account\u2019s currency.',
+    'error.UNSUPPORTED_CURRENCY': 'This currency is not supported.',
+    'error.NOT_FOUND': 'This page or item does not exist. Reload the page.',
+    'error.INTERNAL': 'The service hit an error; it was logged. Try again in a moment.',
+    'error.BODY_TOO_LARGE': 'This request is too large to be handled.',
+    'error.UNSUPPORTED_MEDIA_TYPE': 'This request is not in a format the service takes. Reload the page and try again.',
+    'error.KEY_IN_URL': 'An access key must never be put in an address. Sign in with the form instead.',
     'error.UNAUTHENTICATED': 'This access key is not recognised. Check it, or ask your administrator for a new one.',
     'error.RATE_LIMITED': 'Too many attempts. Wait a few minutes and try again.',
     'error.FORBIDDEN': 'Your access does not allow this.',
@@ -207,10 +243,24 @@ export function errorText(language, code) {
   return key in TEXT.en ? t(language, key) : t(language, 'error.OTHER');
 }
 
-/** Fills every [data-i18n] element of the page. */
+/**
+ * Why auto-recharge stopped, in the page's language: the server records its reason in English for the
+ * operator's log (rating/funds/recharge.ts: "no card on file", "card 0002: declined"); the customer gets
+ * a sentence of the dictionary instead, never the raw reason.
+ */
+export function stoppedText(language, reason) {
+  if (reason === 'no card on file') return t(language, 'settings.stoppedNoCard');
+  const card = /^card (\d{4})\b/.exec(reason);
+  return card ? t(language, 'settings.stoppedCard', { last4: card[1] }) : t(language, 'settings.stopped');
+}
+
+/** Fills every [data-i18n] element of the page, and the [data-i18n-aria] labels read by screen readers. */
 export function translatePage(language) {
   document.documentElement.lang = language;
   for (const element of document.querySelectorAll('[data-i18n]')) {
     element.textContent = t(language, element.dataset.i18n);
+  }
+  for (const element of document.querySelectorAll('[data-i18n-aria]')) {
+    element.setAttribute('aria-label', t(language, element.dataset.i18nAria));
   }
 }

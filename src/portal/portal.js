@@ -1,8 +1,11 @@
 // The account page: sign in with a key, then Balance (add funds), Auto-recharge, International rates and
 // History, all through the JSON API. Every failure is shown as a sentence (i18n.js), never as a code.
-import { api, ApiError, saveKey, savedKey } from './api.js';
-import { errorText, LANGUAGES, t, translatePage } from './i18n.js';
+import { api, ApiError, onKeyRefused, saveKey, savedKey } from './api.js';
+import { errorText, LANGUAGES, stoppedText, t, translatePage } from './i18n.js';
 import { countryName, formatDate, formatDuration, formatMicros, formatRate } from './format.js';
+import { localDestination } from './destination.js';
+import { isTransient, resay, say } from './messages.js';
+import { labelCells } from './layout.js';
 
 const LANGUAGE_STORAGE = 'solde.language';
 const HISTORY_PAGE = 20;
@@ -32,11 +35,11 @@ function show(element, visible) {
   element.hidden = !visible;
 }
 
+/** An error in words, in the current language (and in the next one, should the user switch). */
 function showError(element, error) {
   const code = error instanceof ApiError ? error.code : 'OTHER';
-  element.textContent = errorText(state.language, code);
   element.dataset.code = code;
-  show(element, true);
+  say(element, () => errorText(state.language, code));
 }
 
 function money(microsText, options) {
@@ -45,14 +48,16 @@ function money(microsText, options) {
 
 // ---- language -------------------------------------------------------------------------------------
 
-function setLanguage(language) {
+/** `remember`: the user chose it (kept for next time); otherwise the browser's or the account's default. */
+function setLanguage(language, remember = true) {
   state.language = language;
-  localStorage.setItem(LANGUAGE_STORAGE, language);
+  if (remember) localStorage.setItem(LANGUAGE_STORAGE, language);
   translatePage(language);
   for (const button of document.querySelectorAll('[data-lang]')) {
     button.setAttribute('aria-pressed', String(button.dataset.lang === language));
   }
   if (state.account) renderAll();
+  resay();
 }
 
 // ---- sign in --------------------------------------------------------------------------------------
@@ -63,12 +68,36 @@ async function signIn(event) {
   show($('login-error'), false);
   if (!key) return;
   saveKey(key);
+  await tryEnter();
+}
+
+/**
+ * Opens the account with the saved key. The key is forgotten only when the server refuses it (401) or
+ * it cannot open an account page (403); a network failure, a rate limit or a server error keeps it and
+ * offers to try again: a flaky connection never signs anyone out.
+ */
+async function tryEnter() {
+  show($('login-error'), false);
+  show($('login-retry'), false);
   try {
     await enter();
   } catch (error) {
-    saveKey(null);
+    state.me = null;
+    if (!isTransient(error)) saveKey(null);
+    show($('login-retry'), isTransient(error) && savedKey() !== null);
     showError($('login-error'), error);
   }
+}
+
+/** The key stopped working while the page was open (revoked): back to the sign-in form, in words. */
+function keyRefused(error) {
+  if (!state.me) return; // signing in: tryEnter says it
+  saveKey(null);
+  state.me = null;
+  show($('app-view'), false);
+  show($('logout'), false);
+  show($('login-view'), true);
+  showError($('login-error'), error);
 }
 
 function signOut() {
@@ -83,6 +112,7 @@ async function enter() {
   await loadAccount(accountId);
   $('api-key').value = '';
   show($('login-view'), false);
+  show($('login-retry'), false);
   show($('app-view'), true);
   show($('logout'), true);
 }
@@ -101,7 +131,7 @@ async function loadAccount(accountId) {
   if (load !== state.loadSeq) return;
   Object.assign(state, { account, balance, recharge, countries: countries.countries });
   state.history = { entries: history.entries, nextCursor: history.next_cursor };
-  if (!localStorage.getItem(LANGUAGE_STORAGE)) setLanguage(account.language);
+  if (!localStorage.getItem(LANGUAGE_STORAGE)) setLanguage(account.language, false);
   renderAll();
 }
 
@@ -182,7 +212,7 @@ function renderRecharge() {
   fillSelect($('recharge-threshold'), amountOptions(state.account.recharge_thresholds), recharge.threshold_micros);
   fillSelect($('recharge-amount'), amountOptions(state.account.topup_amounts), recharge.amount_micros);
   const stopped = recharge.stopped_reason;
-  $('recharge-stopped').textContent = stopped ? t(state.language, 'settings.stopped', { reason: stopped }) : '';
+  $('recharge-stopped').textContent = stopped ? stoppedText(state.language, stopped) : '';
   show($('recharge-stopped'), Boolean(stopped));
   for (const element of $('recharge-form').elements) element.disabled = !mayWrite();
 }
@@ -203,13 +233,14 @@ function renderCountryRates() {
   if (!state.countryRates) return show(table, false);
   for (const rate of state.countryRates.rates) {
     const row = body.insertRow();
-    row.insertCell().textContent = rate.destination;
+    row.insertCell().textContent = localDestination(rate.destination, state.language, { country: rate.country });
     row.insertCell().textContent = t(state.language, `kind.${rate.kind}`);
     row.insertCell().textContent = `+${rate.prefix}`;
     cellNum(row, formatRate(rate.per_minute_micros, state.countryRates.currency, state.language));
     cellNum(row, formatRate(rate.connect_fee_micros, state.countryRates.currency, state.language));
     row.insertCell().textContent = `${rate.initial_increment_seconds}/${rate.subsequent_increment_seconds}`;
   }
+  labelCells(table);
   show(table, state.countryRates.rates.length > 0);
 }
 
@@ -230,7 +261,9 @@ function renderNumberRate() {
   else if (!rated.rate) text = t(state.language, 'rates.unpriced', { number });
   else {
     text = t(state.language, 'rates.priced', {
-      number, destination: rated.rate.destination, price: formatRate(rated.rate.per_minute_micros, rated.currency, state.language),
+      number,
+      destination: localDestination(rated.rate.destination, state.language, { country: rated.rate.country }),
+      price: formatRate(rated.rate.per_minute_micros, rated.currency, state.language),
     });
   }
   result.textContent = text;
@@ -240,7 +273,7 @@ function renderNumberRate() {
 function historyDetail(entry) {
   if (entry.call) {
     return t(state.language, 'history.call', {
-      destination: entry.call.destination ?? entry.call.number ?? '—',
+      destination: localDestination(entry.call.destination, state.language, { countries: state.countries }) ?? entry.call.number ?? '—',
       duration: entry.call.duration_seconds === null ? '…' : formatDuration(entry.call.duration_seconds),
     });
   }
@@ -263,6 +296,7 @@ function renderHistory() {
     cellNum(row, money(entry.balance_after_micros));
     renderEntryAction(row.insertCell(), entry);
   }
+  labelCells($('history-table'));
   show($('history-table'), state.history.entries.length > 0);
   show($('history-empty'), state.history.entries.length === 0);
   show($('history-more'), state.history.nextCursor !== null);
@@ -309,7 +343,7 @@ function openReversal(cell, entry) {
     confirm.disabled = true;
     try {
       await api('POST', accountPath(`/transactions/${encodeURIComponent(entry.id)}/reversal`), { reason: input.value.trim(), request_id: requestId });
-      notice(t(state.language, 'history.reverseDone', { amount: money(entry.amount_micros) }));
+      notice(() => t(state.language, 'history.reverseDone', { amount: money(entry.amount_micros) }));
       await Promise.all([refreshBalance(), loadHistory(true)]);
       renderHistory();
     } catch (error) {
@@ -353,7 +387,8 @@ async function confirmTopup(event) {
     await api('POST', accountPath('/topups'), { amount_micros: selected.value, request_id: state.topupRequestId });
     show($('topup-form'), false);
     state.topupRequestId = null;
-    notice(t(state.language, 'topup.done', { amount: money(selected.value) }));
+    const added = selected.value;
+    notice(() => t(state.language, 'topup.done', { amount: money(added) }));
     await Promise.all([refreshBalance(), loadHistory(true)]);
     renderHistory();
   } catch (error) {
@@ -418,15 +453,15 @@ async function moreHistory() {
   }
 }
 
-function notice(text) {
-  $('notice').textContent = text;
-  show($('notice'), true);
+/** `render` says it in the current language, so that the notice follows a change of language. */
+function notice(render) {
+  say($('notice'), render);
 }
 
 // ---- start ----------------------------------------------------------------------------------------
 
 function start() {
-  setLanguage(state.language);
+  setLanguage(state.language, false);
   for (const button of document.querySelectorAll('[data-lang]')) button.addEventListener('click', () => setLanguage(button.dataset.lang));
   $('login-form').addEventListener('submit', signIn);
   $('logout').addEventListener('click', signOut);
@@ -443,12 +478,9 @@ function start() {
     show($('notice'), false);
     loadAccount($('tenant-picker').value).catch((error) => showError($('history-error'), error));
   });
-  if (savedKey()) {
-    enter().catch((error) => {
-      saveKey(null);
-      showError($('login-error'), error);
-    });
-  }
+  $('login-retry').addEventListener('click', tryEnter);
+  onKeyRefused(keyRefused);
+  if (savedKey()) tryEnter();
 }
 
 start();

@@ -4,6 +4,7 @@ import type { Pool } from '../../../rating/db/pool';
 import { getAccount, listAccountIds } from '../../../rating/funds/accounts';
 import { currentPaymentMethod } from '../../../rating/funds/payment-methods';
 import { importDeck, type TariffStore } from '../../../rating/tariffs';
+import { SPOKEN_CURRENCIES } from '../../../sip/announce/speech/currencies';
 import { SoldeError } from '../../../core/errors';
 import { ACCOUNT_SCHEMA, accountJson, type AmountOptions } from '../account-json';
 import type { FundsPort } from '../funds-port';
@@ -37,7 +38,8 @@ export function operatorRoutes(deps: OperatorDeps) {
           properties: {
             id: ACCOUNT_ID,
             name: { type: 'string', minLength: 1, maxLength: 200 },
-            currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+            // Only currencies the announcements can say (a caller hears the balance before each paid call).
+            currency: { type: 'string', enum: [...SPOKEN_CURRENCIES], description: `One the announcements can say: ${SPOKEN_CURRENCIES.join(', ')}` },
             language: { type: 'string', enum: ['fr', 'en'] },
             max_concurrent_calls: { type: 'integer', minimum: 0, maximum: 100000 },
           },
