@@ -12,7 +12,7 @@ export interface NetworkSize {
 
 const LIMITS = { 4: { warnBelow: 24, refuseBelow: 16 }, 6: { warnBelow: 64, refuseBelow: 48 } } as const;
 
-/** `network` is a valid address or CIDR (validNetwork in sip/cli.ts). */
+/** `network` is a valid address or CIDR (validNetwork in src/cli/pbx-commands.ts). */
 export function networkSize(network: string): NetworkSize {
   const [address, lengthText] = network.split('/') as [string, string | undefined];
   const family = isIPv4(address) ? 4 : 6;

@@ -10,8 +10,8 @@ const MODULES: ReadonlyArray<readonly [string, () => Promise<{ commands: Record<
   ['rates', () => import('./tariff-commands')],
   ['accounts', () => import('./account-commands')],
   ['money', () => import('./funds-commands')],
-  ['announcements', () => import('../../sip/announce/cli')],
-  ['calls', () => import('../../sip/cli')],
+  ['announcements', () => import('./announce-commands')],
+  ['calls', () => import('./pbx-commands')],
 ];
 
 async function helpText(): Promise<string> {

@@ -4,16 +4,16 @@
 //   solde announce insufficient en 0.40 GBP [--json]
 //   solde announce low-funds fr 30 [--json]
 //   solde prompts-check [voice] [--json]   (also: solde announce prompts-check)
-import type { ParsedArgs } from '../../src/cli/args';
-import { command, EXIT_FAILED, EXIT_OK, group, usageError, type CliIO, type Command } from '../../src/cli/command';
-import { loadConfig } from '../../src/config';
+import type { ParsedArgs } from './args';
+import { command, EXIT_FAILED, EXIT_OK, group, usageError, type CliIO, type Command } from './command';
+import { loadConfig } from '../config';
 import { isSoldeError } from '../../core/errors';
 import { MoneyError, parseAmount } from '../../rating/money';
-import { SPOKEN_CURRENCIES } from './speech/currencies';
-import { balanceMessage, insufficientMessage, lowFundsMessage, messageText, type Message } from './speech/messages';
-import { LANGUAGES, type Language } from './speech/vocabulary';
-import { createAnnouncer, DEFAULT_PROMPTS_DIR, type Announcement } from './index';
-import { loadPromptSet, PromptSetError } from './prompt-set';
+import { SPOKEN_CURRENCIES } from '../../sip/announce/speech/currencies';
+import { balanceMessage, insufficientMessage, lowFundsMessage, messageText, type Message } from '../../sip/announce/speech/messages';
+import { LANGUAGES, type Language } from '../../sip/announce/speech/vocabulary';
+import { createAnnouncer, DEFAULT_PROMPTS_DIR, type Announcement } from '../../sip/announce/index';
+import { loadPromptSet, PromptSetError } from '../../sip/announce/prompt-set';
 
 type Play = (announcer: ReturnType<typeof createAnnouncer>) => Promise<Announcement>;
 type Wanted = { message: Message; play: Play };

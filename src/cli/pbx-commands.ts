@@ -3,13 +3,13 @@
 // (SOLDE_DATABASE_URL, migrated if needed). --json prints one JSON object on stdout. A running Solde picks
 // up PBX changes within 30 s.
 import { isIP } from 'node:net';
-import type { Pool } from '../rating/db/pool';
-import { withDatabase } from '../src/cli/database';
-import { toDecimalString } from '../rating/money';
-import { loadConfig } from '../src/config';
-import { command, EXIT_FAILED, EXIT_OK, EXIT_USAGE, group, usageError, type CliIO, type Command } from '../src/cli/command';
-import { addPbxSource } from './trust/pbx-sources';
-import { networkSize } from './trust/network-size';
+import type { Pool } from '../../rating/db/pool';
+import { withDatabase } from './database';
+import { toDecimalString } from '../../rating/money';
+import { loadConfig } from '../config';
+import { command, EXIT_FAILED, EXIT_OK, EXIT_USAGE, group, usageError, type CliIO, type Command } from './command';
+import { addPbxSource } from '../../sip/trust/pbx-sources';
+import { networkSize } from '../../sip/trust/network-size';
 
 const MAX_LIST = 1000;
 
