@@ -26,6 +26,7 @@ beforeAll(async () => {
   r = await createTestRedis();
   process.env.SOLDE_DATABASE_URL = db.url;
   process.env.SOLDE_REDIS_PREFIX = r.prefix;
+  process.env.SOLDE_CARD_PROCESSOR = 'simulator'; // these top-ups use the simulator's test cards
 });
 afterAll(async () => {
   await r.cleanup();

@@ -17,7 +17,9 @@ import { ledgerPage, type LedgerPage } from './ledger';
 import { addPaymentMethod, type NewPaymentMethod, type PaymentMethod } from './payment-methods';
 import type { PaymentProvider } from './payments';
 import { AutoRecharger } from './recharge';
-import { CardPayments } from './card-payments';
+import { CardPayments, getPayment, type CardPayment } from './card-payments';
+import { finishCheckout, startAuthentication, startCardChange, type CheckoutDone } from './checkout';
+import type { CheckoutStart, CheckoutUrls } from './payments';
 import { reconcile, type Difference } from './reconcile';
 import { reverse, type ReverseRequest } from './reversal';
 import { FundsStore } from './store';
@@ -106,6 +108,27 @@ export class FundsService implements CallFunds {
   addPaymentMethod(m: NewPaymentMethod): Promise<PaymentMethod> {
     assertAccountId(m.accountId);
     return addPaymentMethod(this.ctx.pool, m);
+  }
+
+  // --- card payments (payments.ts: the port; card-payments.ts: exactly once) ---
+  /** Which processor is configured: the portal hides top-ups when none is. */
+  get processor(): { readonly configured: boolean; readonly simulated: boolean; readonly name: string } {
+    return this.ctx.provider;
+  }
+  /** A top-up's state by the caller's request id (pending, needs_authentication, succeeded, declined). */
+  async topUpStatus(accountId: string, requestId: string): Promise<CardPayment> {
+    const payment = await getPayment(this.ctx.pool, `topup:${requestId}`);
+    if (!payment || payment.accountId !== accountId) throw new SoldeError('UNKNOWN_PAYMENT', requestId);
+    return payment;
+  }
+  startCardChange(accountId: string, urls: CheckoutUrls): Promise<CheckoutStart> {
+    return startCardChange(this.ctx, accountId, urls);
+  }
+  startAuthentication(accountId: string, requestId: string, urls: CheckoutUrls): Promise<CheckoutStart> {
+    return startAuthentication(this.ctx, accountId, `topup:${requestId}`, urls);
+  }
+  finishCheckout(accountId: string, sessionId: string): Promise<CheckoutDone> {
+    return finishCheckout(this.ctx, this.payments, sessionId, accountId);
   }
 
   // --- maintenance ---

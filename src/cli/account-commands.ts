@@ -2,8 +2,8 @@
 // ledger, reconcile. Each connects to Postgres (SOLDE_DATABASE_URL, migrated if needed) and Redis
 // (SOLDE_REDIS_URL, keys under SOLDE_REDIS_PREFIX), and closes both before returning. --json prints one
 // JSON object on stdout; amounts are exact decimal strings plus their integer micro-units.
-// Top-ups are charged through the card processor SIMULATOR (rating/funds/payment-simulator.ts): the only
-// provider shipped; a real processor adapter implements PaymentProvider.
+// Top-ups are charged through the card processor that SOLDE_CARD_PROCESSOR names (stripe, or simulator on
+// a test system); unset, every top-up is refused with PAYMENTS_NOT_CONFIGURED and exit code 1.
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { Redis } from 'ioredis';
@@ -11,7 +11,7 @@ import type { Pool } from '../../rating/db/pool';
 import { formatAmount, MoneyError, parseAmount, toDecimalString, type Micros } from '../../rating/money';
 import type { Account } from '../../rating/funds/accounts';
 import type { LedgerEntry } from '../../rating/funds/ledger';
-import { CardProcessorSimulator } from '../../rating/funds/payment-simulator';
+import { createPaymentProvider } from '../../rating/funds/payment-provider';
 import { FundsService } from '../../rating/funds/service';
 import { loadConfig, type Config } from '../config';
 import { isSoldeError } from '../errors';
@@ -51,7 +51,7 @@ async function withFunds(io: CliIO, work: (funds: FundsService) => Promise<numbe
 
 async function runWithFunds(pool: Pool, redis: Redis, config: Config, work: (funds: FundsService) => Promise<number>): Promise<number> {
   const funds = new FundsService({
-    pool, redis, keyPrefix: config.redisKeyPrefix, config, provider: new CardProcessorSimulator(), log: createLogger('warn'),
+    pool, redis, keyPrefix: config.redisKeyPrefix, config, provider: createPaymentProvider(config.payments, pool, createLogger('silent')), log: createLogger('warn'),
   });
   const code = await work(funds);
   await funds.flush();
@@ -78,14 +78,15 @@ function entryJson(e: LedgerEntry) {
 
 function entryLine(e: LedgerEntry, currency: string): string {
   const what = e.kind === 'call_debit' ? `call ${e.callId}${e.metadata.destination ? ` to ${String(e.metadata.destination)}` : ''}`
-    : e.kind === 'reversal' ? `reversal of #${e.reversesEntryId} by ${e.actor}: ${e.reason}` : `${e.kind}${e.actor ? ` by ${e.actor}` : ''}`;
+    : e.kind === 'reversal' ? `reversal of #${e.reversesEntryId} by ${e.actor}: ${e.reason}` : `${e.kind}${e.actor ? ` by ${e.actor}` : ''}${e.metadata.simulated ? ' (SIMULATED)' : ''}`;
   return `#${e.id}  ${e.createdAt.toISOString()}  ${formatAmount(e.amountMicros, currency, 'en', 6).padStart(16)}  `
     + `balance ${formatAmount(e.balanceAfterMicros, currency, 'en')}  ${what}`;
 }
 
 const ACCOUNT_USAGE = `usage: solde account create <id> --name <name> [--currency EUR] [--language fr|en] [--max-calls 10] [--json]
        solde account card <id> <token> <last4> <brand>     put a card on file (simulator test cards: tok_sim_4242 approves,
-                                                           tok_sim_0002 declines, tok_sim_9995 insufficient funds, tok_sim_0408 times out)
+                                                           tok_sim_0002 declines, tok_sim_9995 insufficient funds, tok_sim_0408 times out,
+                                                           tok_sim_3155 needs authentication; with Stripe: a pm_... of the account's Customer)
        solde account show <id> [--json]`;
 
 const account: Command = async (args, io) => {
@@ -161,7 +162,7 @@ const topup: Command = async (args, io) => {
     const { entry, created } = await funds.topUp({ accountId: id, amountMicros: parseAmount(amountText), requestId, actor: actor(p) });
     const a = (await funds.getAccount(id))!;
     if (p.json) io.out(JSON.stringify({ created, entry: entryJson(entry) }));
-    else io.out(`${created ? 'added' : 'already added (same request id)'} ${formatAmount(entry.amountMicros, a.currency, 'en')} to ${id}: entry #${entry.id}, balance ${formatAmount(entry.balanceAfterMicros, a.currency, 'en')}`);
+    else io.out(`${created ? 'added' : 'already added (same request id)'} ${formatAmount(entry.amountMicros, a.currency, 'en')} to ${id}: entry #${entry.id}, balance ${formatAmount(entry.balanceAfterMicros, a.currency, 'en')}${entry.metadata.simulated ? ' (SIMULATED: no card was charged)' : ''}`);
     return EXIT_OK;
   });
 };
