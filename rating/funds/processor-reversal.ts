@@ -39,34 +39,31 @@ export async function reverseForProcessor(ctx: FundsContext, r: ProcessorReversa
     try {
       const posted = await post(ctx.pool, {
         accountId: topup.accountId, kind: 'reversal', amountMicros: -plan.deltaMicros, idempotencyKey: r.key, actor: `processor:${payment!.processor}`,
-        reason: r.reason, reversesEntryId: plan.first ? topup.id : undefined,
-        metadata: { reversedKind: topup.kind, reversesEntryId: topup.id, cause: r.cause, paymentReference: r.reference },
+        reason: r.reason, reversesEntryId: topup.id, metadata: { reversedKind: topup.kind, cause: r.cause, paymentReference: r.reference },
       }, async (c) => {
         const now = await planOf(c, topup, r);
-        if (now.deltaMicros !== plan.deltaMicros || now.first !== plan.first) throw new Moved();
+        if (now.deltaMicros !== plan.deltaMicros) throw new Moved(); // another reversal came in between: plan again
       });
       await syncEntry(ctx, posted.entry, posted.currency);
       return posted.created ? 'reversed' : 'already';
     } catch (error) {
-      const raced = error instanceof Moved || (error as { constraint?: string }).constraint === 'ledger_entries_reverses_entry_id_key';
-      if (!raced) throw error;
+      if (!(error instanceof Moved)) throw error;
     }
   }
   throw new SoldeError('IDEMPOTENCY_CONFLICT', `reversal ${r.key} kept racing another one`);
 }
 
 /** What this reversal still has to take: refunds up to the refunded total, everything up to the top-up. */
-async function planOf(c: PoolClient | FundsContext['pool'], topup: LedgerEntry, r: ProcessorReversal): Promise<{ deltaMicros: Micros; first: boolean; already: boolean }> {
-  const { rows } = await c.query<{ total: string; refunds: string; n: string; mine: string }>(
+async function planOf(c: PoolClient | FundsContext['pool'], topup: LedgerEntry, r: ProcessorReversal): Promise<{ deltaMicros: Micros; already: boolean }> {
+  const { rows } = await c.query<{ total: string; refunds: string; mine: string }>(
     `SELECT coalesce(sum(-amount_micros), 0)::text AS total,
             coalesce(sum(-amount_micros) FILTER (WHERE metadata->>'cause' = 'refund'), 0)::text AS refunds,
-            count(*)::text AS n, count(*) FILTER (WHERE idempotency_key = $2)::text AS mine
-     FROM ledger_entries WHERE kind = 'reversal' AND (reverses_entry_id = $1 OR metadata->>'reversesEntryId' = $1::text)`,
+            count(*) FILTER (WHERE idempotency_key = $2)::text AS mine
+     FROM ledger_entries WHERE kind = 'reversal' AND reverses_entry_id = $1`,
     [topup.id, r.key]);
   const row = rows[0]!;
-  if (row.mine !== '0') return { deltaMicros: 0n, first: false, already: true };
+  if (row.mine !== '0') return { deltaMicros: 0n, already: true };
   const left = topup.amountMicros - BigInt(row.total);
   const wanted = r.cause === 'refund' ? r.amountMicros - BigInt(row.refunds) : r.amountMicros;
-  const delta = wanted < left ? wanted : left;
-  return { deltaMicros: delta, first: row.n === '0', already: false };
+  return { deltaMicros: wanted < left ? wanted : left, already: false };
 }

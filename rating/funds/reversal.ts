@@ -43,7 +43,7 @@ export async function reverse(ctx: FundsContext, req: ReverseRequest): Promise<{
       if (balance < target.amountMicros) throw new SoldeError('FUNDS_IN_USE', `balance ${balance} < ${target.amountMicros}`);
       if (await reversalOf(c, target.id)) throw new SoldeError('ALREADY_REVERSED', `entry ${target.id}`);
     }).catch((error: unknown) => {
-      if ((error as { code?: string; constraint?: string }).constraint === 'ledger_entries_reverses_entry_id_key') {
+      if ((error as { code?: string; constraint?: string }).constraint === 'ledger_entries_one_support_reversal') {
         throw new SoldeError('ALREADY_REVERSED', `entry ${target.id}`);
       }
       throw error;

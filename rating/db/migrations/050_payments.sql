@@ -43,3 +43,11 @@ CREATE TABLE processor_events (
 ALTER TABLE payment_attempts DROP CONSTRAINT payment_attempts_outcome_check;
 ALTER TABLE payment_attempts ADD CONSTRAINT payment_attempts_outcome_check
   CHECK (outcome IN ('approved', 'declined', 'insufficient_funds', 'unavailable', 'needs_authentication'));
+
+-- A refund or a dispute at the processor may take a top-up back in parts (partial refunds): several
+-- reversal entries of one top-up, each with its cause in metadata. A reversal by support (no cause) is
+-- still one per top-up.
+ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_reverses_entry_id_key;
+CREATE UNIQUE INDEX ledger_entries_one_support_reversal ON ledger_entries (reverses_entry_id)
+  WHERE reverses_entry_id IS NOT NULL AND NOT (metadata ? 'cause');
+CREATE INDEX ledger_entries_reverses ON ledger_entries (reverses_entry_id) WHERE reverses_entry_id IS NOT NULL;
