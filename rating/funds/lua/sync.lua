@@ -38,7 +38,8 @@ st = load_state()
 local now = now_ms()
 purge(st, now)
 -- Auto-recharge switched on while already under the threshold, or a reversal taking the balance under it,
--- is a crossing too (marked once, like any other). Not when the recharger itself ends one (clear).
+-- is a crossing too (marked once, like any other). Not when the recharger itself ends one (clear without
+-- a threshold); a threshold being installed (settings saved, a rebuild) always looks.
 local crossing = ''
-if clear ~= '1' then crossing = recharge_crossing(st, available(st), now) end
+if clear ~= '1' or thr ~= '' then crossing = recharge_crossing(st, available(st), now) end
 return reply(status, st, 0, crossing)
