@@ -75,6 +75,21 @@ describe('auto-recharge with Stripe', { timeout: 30_000 }, () => {
     expect(rows).toEqual([{ status: 'pending' }]);
   });
 
+  it('a support reversal taking the balance under the threshold recharges once; its own hold does not count', async () => {
+    const reversed = async (id: string, seedMicros: bigint) => {
+      await account(id, seedMicros);
+      const { entry } = await funds.topUp({ accountId: id, amountMicros: 10n * EUR, requestId: `${id}-1`, actor: 'a' });
+      await funds.setAutoRecharge(id, { enabled: true, thresholdMicros: 10n * EUR, amountMicros: 20n * EUR });
+      await funds.reverse({ entryId: entry.id, reason: 'refund asked by phone', actor: 'support', requestId: `${id}-rv` });
+      await funds.flush();
+      return { recharges: rechargesOf(id).length, balanceMicros: (await funds.getAccount(id))!.balanceMicros };
+    };
+    // 25 -> 15: never under 10, though the reversal held its 10 while it was written.
+    expect(await reversed('rev-above', 15n * EUR)).toEqual({ recharges: 0, balanceMicros: 15n * EUR });
+    // 15 -> 5: under 10, one recharge of 20.
+    expect(await reversed('rev-under', 5n * EUR)).toEqual({ recharges: 1, balanceMicros: 25n * EUR });
+  });
+
   it('a declined recharge stops auto-recharge with the reason', async () => {
     await account('refused', 6n * EUR);
     await funds.addPaymentMethod({ accountId: 'refused', token: FAKE_CARDS.declined, last4: '0002', brand: 'visa' });

@@ -79,8 +79,8 @@ export class FundsContext {
 }
 
 /** After a Postgres write: installs the balance at the entry's seq (an older one is ignored by sync.lua). */
-export async function syncEntry(ctx: FundsContext, e: { accountId: string; balanceAfterMicros: bigint; seq: bigint }, currency: string, clearRecharge = false): Promise<FundsStatus> {
-  const r = await ctx.store.sync(e.accountId, { balanceMicros: e.balanceAfterMicros, ledgerSeq: e.seq, currency, clearRecharge });
+export async function syncEntry(ctx: FundsContext, e: { accountId: string; balanceAfterMicros: bigint; seq: bigint }, currency: string, clearRecharge = false, lookForCrossing = true): Promise<FundsStatus> {
+  const r = await ctx.store.sync(e.accountId, { balanceMicros: e.balanceAfterMicros, ledgerSeq: e.seq, currency, clearRecharge, lookForCrossing });
   if (r.crossing !== null) ctx.onCrossing(e.accountId, r.crossing);
   return r.status;
 }

@@ -3,6 +3,7 @@
 import { api, ApiError, saveKey, savedKey } from './api.js';
 import { errorText, LANGUAGES, t, translatePage } from './i18n.js';
 import { countryName, formatDate, formatDuration, formatMicros, formatRate } from './format.js';
+import { brandName, changeCard, finishAuthentication, finishReturn, needsAuthentication, renderPayments } from './payments.js';
 
 const LANGUAGE_STORAGE = 'solde.language';
 const HISTORY_PAGE = 20;
@@ -81,6 +82,15 @@ async function enter() {
   const accountId = state.me.account_id ?? (await pickableAccount());
   if (!accountId) throw new ApiError('FORBIDDEN', 'no account', 403);
   await loadAccount(accountId);
+  // Back from a hosted card or payment page: finish it, then show the account as it is now.
+  const back = await finishReturn(accountPath, (key, values) => t(state.language, key, values)).catch((error) => {
+    showError($('card-error'), error);
+    return null;
+  });
+  if (back) {
+    notice(back);
+    await loadAccount(accountId);
+  }
   $('api-key').value = '';
   show($('login-view'), false);
   show($('app-view'), true);
@@ -142,7 +152,7 @@ function renderBalance() {
   $('balance-amount').textContent = money(state.balance.balance_micros);
   $('held').textContent = money(state.balance.held_micros);
   $('available').classList.toggle('low', BigInt(state.balance.available_micros) <= 0n);
-  show($('open-topup'), mayWrite());
+  renderPayments({ account: state.account, mayWrite: mayWrite(), $, show, text: (key, values) => t(state.language, key, values) });
 }
 
 function renderTopupChoices() {
@@ -161,7 +171,7 @@ function renderTopupChoices() {
     fieldset.append(label);
   }
   const card = state.account.card;
-  const brand = card ? card.brand.charAt(0).toUpperCase() + card.brand.slice(1) : '';
+  const brand = card ? brandName(card.brand) : '';
   $('card-on-file').textContent = card ? t(state.language, 'topup.card', { brand, last4: card.last4 }) : t(state.language, 'topup.noCard');
 }
 
@@ -339,6 +349,7 @@ function openTopup() {
   // never be charged twice for one click.
   state.topupRequestId = crypto.randomUUID();
   show($('topup-error'), false);
+  show($('topup-auth'), false);
   show($('topup-form'), true);
   $('topup-amounts').querySelector('input')?.focus();
 }
@@ -358,6 +369,7 @@ async function confirmTopup(event) {
     renderHistory();
   } catch (error) {
     showError($('topup-error'), error);
+    show($('topup-auth'), needsAuthentication(error));
   } finally {
     $('confirm-topup').disabled = false;
   }
@@ -434,6 +446,8 @@ function start() {
   $('cancel-topup').addEventListener('click', () => show($('topup-form'), false));
   $('topup-form').addEventListener('submit', confirmTopup);
   $('recharge-form').addEventListener('submit', saveRecharge);
+  $('change-card').addEventListener('click', () => changeCard(accountPath).catch((error) => showError($('card-error'), error)));
+  $('finish-auth').addEventListener('click', () => finishAuthentication(accountPath, state.topupRequestId).catch((error) => showError($('topup-error'), error)));
   $('rates-country').addEventListener('change', pickCountry);
   $('number-form').addEventListener('submit', checkNumber);
   $('history-more').addEventListener('click', moreHistory);

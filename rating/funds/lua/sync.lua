@@ -39,7 +39,8 @@ local now = now_ms()
 purge(st, now)
 -- Auto-recharge switched on while already under the threshold, or a reversal taking the balance under it,
 -- is a crossing too (marked once, like any other). Not when the recharger itself ends one (clear without
--- a threshold); a threshold being installed (settings saved, a rebuild) always looks.
+-- a threshold); a threshold being installed (settings saved, a rebuild) always looks. ARGV[6] '0': do not
+-- look (a reversal still holding its own amount: it looks again once it released it).
 local crossing = ''
-if clear ~= '1' or thr ~= '' then crossing = recharge_crossing(st, available(st), now) end
+if ARGV[6] ~= '0' and (clear ~= '1' or thr ~= '') then crossing = recharge_crossing(st, available(st), now) end
 return reply(status, st, 0, crossing)
