@@ -10,7 +10,7 @@ import { formatDuration, formatMicros, formatRate } from '../src/portal/format.j
 // Codes a portal user can meet; others (BAD_CSV, CURRENCY_MISMATCH...) come from operator routes or never reach it.
 const PORTAL_ERRORS = ['UNAUTHENTICATED', 'RATE_LIMITED', 'FORBIDDEN', 'NOT_PREDEFINED_AMOUNT', 'NO_PAYMENT_METHOD', 'PAYMENT_DECLINED',
   'PAYMENT_UNAVAILABLE', 'IDEMPOTENCY_CONFLICT', 'BAD_NUMBER', 'UNKNOWN_COUNTRY', 'REDIS_UNAVAILABLE', 'POSTGRES_UNAVAILABLE',
-  'FUNDS_IN_USE', 'ALREADY_REVERSED', 'NOT_REVERSIBLE', 'BAD_INPUT'] as const;
+  'FUNDS_IN_USE', 'ALREADY_REVERSED', 'NOT_REVERSIBLE', 'BAD_INPUT', 'PAYMENT_NEEDS_AUTHENTICATION', 'PAYMENTS_NOT_CONFIGURED', 'UNKNOWN_PAYMENT'] as const;
 
 describe('portal words', () => {
   it('has the same sentences in French and English, none empty', () => {
