@@ -95,10 +95,14 @@ export class CardPayments {
     return work;
   }
 
-  /** Asks the processor again about pending payments nobody is asking about (a timer of FundsService). */
+  /**
+   * Asks the processor again about pending top-ups nobody is asking about (a timer of FundsService). Not
+   * auto-recharges: those wait for their crossing's next round (the recharger's pause) or a webhook, so a
+   * processor that is down is not asked every minute for them.
+   */
   async settlePending(): Promise<number> {
     const { rows } = await this.ctx.pool.query<{ payment_key: string }>(
-      `SELECT payment_key FROM card_payments WHERE status = 'pending' AND asks < $1 AND updated_at < now() - interval '30 seconds'
+      `SELECT payment_key FROM card_payments WHERE status = 'pending' AND kind = 'topup' AND asks < $1 AND updated_at < now() - interval '30 seconds'
          AND (asking_until IS NULL OR asking_until < now()) ORDER BY updated_at LIMIT $2`, [MAX_ASKS, SETTLE_BATCH]);
     let settled = 0;
     for (const { payment_key: key } of rows) {
