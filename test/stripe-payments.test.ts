@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/pg';
 import { createTestRedis, type TestRedis } from './support/redis';
-import { FakeStripe, FAKE_CARDS } from './support/fake-stripe';
+import Stripe from 'stripe';
+import { FakeStripe, FAKE_CARDS, SECRET_KEY, WEBHOOK_SECRET } from './support/fake-stripe';
+import { StripeWebhooks } from '../rating/funds/stripe/webhooks';
 import { createFundsWith } from '../rating/funds/harness';
 import { StripeProvider } from '../rating/funds/stripe/stripe-provider';
 import { getPayment } from '../rating/funds/card-payments';
@@ -157,6 +159,22 @@ describe('Stripe top-ups', { timeout: 30_000 }, () => {
     expect(fake.callsWithKey('topup:slow-1')).toHaveLength(2);
     expect([...fake.paymentIntents.values()].filter((pi) => (pi.metadata as { solde_key?: string }).solde_key === 'topup:slow-1')).toHaveLength(1);
     await impatient.stop();
+  });
+
+  it('a success that a webhook brings while the answer is lost is what the request answers, credited once', async () => {
+    await account('lost');
+    const release = fake.loseNextAnswer();
+    const pending = funds.topUp({ accountId: 'lost', amountMicros: 10n * EUR, requestId: 'lost-1', actor: 'a' });
+    await expect.poll(() => fake.intentByKey('topup:lost-1')).toBeDefined();
+    const webhooks = new StripeWebhooks(new Stripe(SECRET_KEY), WEBHOOK_SECRET, funds, createLogger('silent'));
+    const event = fake.signedEvent('payment_intent.succeeded', fake.intentByKey('topup:lost-1'));
+    expect(await webhooks.receive(Buffer.from(event.payload), event.signature)).toMatchObject({ applied: true });
+    release(); // Stripe's answer to the request itself is a 500
+    const { entry, created } = await pending;
+    expect(created).toBe(false);
+    expect(entry.metadata.paymentReference).toBe(fake.intentByKey('topup:lost-1')!.id);
+    expect(await balance('lost')).toBe(10n * EUR);
+    expect((await ledgerSum(db.pool, 'lost')).count).toBe(1n);
   });
 
   it('50 concurrent requests with one request id, in two processes, reach Stripe once and credit once', async () => {

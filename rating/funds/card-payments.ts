@@ -133,11 +133,10 @@ export class CardPayments {
   }
 
   /** A refusal (answer or webhook); never undoes a success. */
-  async refuse(key: string, status: 'declined' | 'needs_authentication', reference: string | null, detail: string): Promise<CardPayment | undefined> {
-    const { rows } = await this.ctx.pool.query<Row>(
+  async refuse(key: string, status: 'declined' | 'needs_authentication', reference: string | null, detail: string): Promise<void> {
+    await this.ctx.pool.query(
       `UPDATE card_payments SET status = $2, reference = coalesce($3, reference), detail = $4, asking_until = NULL, updated_at = now()
-       WHERE payment_key = $1 AND status IN ('pending', 'needs_authentication') RETURNING ${COLUMNS}`, [key, status, reference, detail.slice(0, 500)]);
-    return rows[0] ? toPayment(rows[0]) : getPayment(this.ctx.pool, key);
+       WHERE payment_key = $1 AND status IN ('pending', 'needs_authentication')`, [key, status, reference, detail.slice(0, 500)]);
   }
 
   private async claimAndAsk(p: NewPayment): Promise<Settled> {
@@ -177,15 +176,12 @@ export class CardPayments {
     topupsTotal.inc({ kind: payment.kind, outcome: result.outcome });
     switch (result.outcome) {
       case 'approved': return this.credit(payment.key, result.reference ?? null);
-      case 'unavailable': {
-        await this.unlease(payment.key, result.detail ?? 'no answer', result.reference);
-        return { payment: (await getPayment(this.ctx.pool, payment.key))!, created: false };
-      }
-      case 'needs_authentication':
-        return { payment: (await this.refuse(payment.key, 'needs_authentication', result.reference ?? null, result.detail ?? 'authentication required'))!, created: false };
-      default:
-        return { payment: (await this.refuse(payment.key, 'declined', result.reference ?? null, result.detail ?? result.outcome))!, created: false };
+      case 'unavailable': await this.unlease(payment.key, result.detail ?? 'no answer', result.reference); break;
+      case 'needs_authentication': await this.refuse(payment.key, 'needs_authentication', result.reference ?? null, result.detail ?? 'authentication required'); break;
+      default: await this.refuse(payment.key, 'declined', result.reference ?? null, result.detail ?? result.outcome);
     }
+    // As it is now: a webhook may have settled it while this ask was waiting (a success is never undone).
+    return this.settled((await getPayment(this.ctx.pool, payment.key))!);
   }
 
   private async unlease(key: string, detail: string, reference?: string): Promise<void> {

@@ -50,7 +50,7 @@ export class FakeStripe {
   readonly sessions = new Map<string, Record<string, unknown>>();
   private readonly customers = new Map<string, Record<string, unknown>>();
   private readonly saved = new Map<string, Saved>();
-  private readonly faults: Array<{ kind: '500' } | { kind: 'delay'; ms: number }> = [];
+  private readonly faults: Array<{ kind: '500' } | { kind: 'delay'; ms: number } | { kind: 'lost'; gate: Promise<void> }> = [];
   private server?: Server;
   port = 0;
 
@@ -85,6 +85,16 @@ export class FakeStripe {
   /** The next POST /v1/payment_intents is performed and saved, but answered only after `ms`. */
   delayNext(ms: number): void {
     this.faults.push({ kind: 'delay', ms });
+  }
+
+  /**
+   * The next POST /v1/payment_intents is performed and saved, and its answer is lost: a 500 once `release`
+   * is called (a proxy failing after Stripe charged). Returns `release`.
+   */
+  loseNextAnswer(): () => void {
+    let release!: () => void;
+    this.faults.push({ kind: 'lost', gate: new Promise<void>((resolve) => { release = resolve; }) });
+    return release;
   }
 
   /** Requests that reached the fake with this Idempotency-Key (replays included). */
@@ -140,6 +150,10 @@ export class FakeStripe {
     const answer = this.route(req.method ?? 'GET', url.pathname, params);
     if (key && req.method === 'POST' && answer.status !== 500) this.saved.set(key, { params: body, answer });
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.kind === 'lost') {
+      await fault.gate;
+      return send(res, 500, error('api_error', 'An unknown error occurred'));
+    }
     if (!res.destroyed) send(res, answer.status, answer.body);
   }
 
