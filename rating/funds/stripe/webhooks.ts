@@ -3,7 +3,7 @@
 // (processor_events), and every payment outcome reaches the ledger through the same idempotent steps as
 // Solde's own answers: a late success credits the top-up once, a refund or a dispute reverses it.
 import Stripe from 'stripe';
-import { SoldeError } from '../../../src/errors';
+import { isSoldeError, SoldeError } from '../../../src/errors';
 import type { Logger } from '../../../src/log';
 import { fromMinorUnits } from '../payments';
 import { finishCheckout } from '../checkout';
@@ -79,9 +79,16 @@ export class StripeWebhooks {
         });
         return;
       }
-      case 'checkout.session.completed':
-        if (event.data.object.metadata?.solde_account) await finishCheckout(ctx, payments, event.data.object.id);
+      case 'checkout.session.completed': {
+        if (!event.data.object.metadata?.solde_account) return;
+        // A session naming a payment Solde has no record of is acknowledged (logged), or Stripe would
+        // redeliver it for days.
+        await finishCheckout(ctx, payments, event.data.object.id).catch((error: unknown) => {
+          if (!isSoldeError(error, 'UNKNOWN_PAYMENT')) throw error;
+          this.log.warn({ sessionId: event.data.object.id, err: (error as Error).message }, 'stripe checkout for a payment Solde does not know: ignored');
+        });
         return;
+      }
       default:
         this.log.debug({ type: event.type, eventId: event.id }, 'stripe webhook event not used by Solde');
     }
