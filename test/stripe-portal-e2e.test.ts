@@ -122,7 +122,7 @@ describe('portal card payments', { timeout: 60_000 }, () => {
     await page.close();
   });
 
-  it('without a card processor hides the top-up and card buttons and says why', async () => {
+  it('without a card processor hides the top-up and card buttons, locks auto-recharge, and says why', async () => {
     const off = await createHarness({ provider: () => new NoCardProcessor() });
     try {
       await off.createTenant('plain');
@@ -132,6 +132,7 @@ describe('portal card payments', { timeout: 60_000 }, () => {
       expect(await page.textContent('#payments-off')).toContain('Le paiement par carte n’est pas activé sur ce service');
       expect(await page.isHidden('#open-topup')).toBe(true);
       expect(await page.isHidden('#change-card')).toBe(true);
+      expect(await page.isDisabled('#recharge-enabled')).toBe(true); // auto-recharge cannot be switched on either
       await shot('25-payments-off');
       await page.close();
     } finally {

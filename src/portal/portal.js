@@ -3,7 +3,7 @@
 import { api, ApiError, saveKey, savedKey } from './api.js';
 import { errorText, LANGUAGES, t, translatePage } from './i18n.js';
 import { countryName, formatDate, formatDuration, formatMicros, formatRate } from './format.js';
-import { brandName, changeCard, finishAuthentication, finishReturn, needsAuthentication, renderPayments } from './payments.js';
+import { brandName, changeCard, finishAuthentication, finishReturn, needsAuthentication, paymentsOn, renderPayments } from './payments.js';
 
 const LANGUAGE_STORAGE = 'solde.language';
 const HISTORY_PAGE = 20;
@@ -194,7 +194,7 @@ function renderRecharge() {
   const stopped = recharge.stopped_reason;
   $('recharge-stopped').textContent = stopped ? t(state.language, 'settings.stopped', { reason: stopped }) : '';
   show($('recharge-stopped'), Boolean(stopped));
-  for (const element of $('recharge-form').elements) element.disabled = !mayWrite();
+  for (const element of $('recharge-form').elements) element.disabled = !mayWrite() || !paymentsOn(state.account);
 }
 
 function renderCountries() {
