@@ -24,7 +24,11 @@ export const ERROR_CODES = {
   FUNDS_IN_USE: { http: 409, message: 'The money of this top-up was already spent or is held by calls' },
   NO_PAYMENT_METHOD: { http: 409, message: 'No card on file' },
   PAYMENT_DECLINED: { http: 402, message: 'The card was declined' },
-  PAYMENT_UNAVAILABLE: { http: 503, message: 'The card processor did not answer; try again' },
+  PAYMENT_UNAVAILABLE: { http: 503, message: 'The card processor has not confirmed the payment yet; it stays pending and is credited once confirmed, never twice' },
+  PAYMENT_NEEDS_AUTHENTICATION: { http: 402, message: 'The bank asks the card holder to confirm this payment; nothing was credited' },
+  PAYMENTS_NOT_CONFIGURED: { http: 503, message: 'Card payments are not configured: set SOLDE_CARD_PROCESSOR=stripe (or simulator on a test system) and restart' },
+  UNKNOWN_PAYMENT: { http: 404, message: 'No such top-up or checkout' },
+  BAD_WEBHOOK_SIGNATURE: { http: 400, message: 'The webhook signature is missing, forged or too old; nothing was changed' },
   // access
   UNAUTHENTICATED: { http: 401, message: 'A valid API key is required' },
   FORBIDDEN: { http: 403, message: 'This key may not do that' },

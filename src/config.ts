@@ -2,6 +2,7 @@
 // reported (all of them, not just the first) with the variable's name and what it expects. Each layer
 // declares the part it needs (sip/deps.ts, rating/funds/context.ts); this file composes and reads them.
 import type { FundsConfig } from '../rating/funds/context';
+import type { PaymentsConfig } from '../rating/funds/payment-provider';
 import type { DrachtioConfig, SipProcessConfig } from '../sip/deps';
 
 export interface Config extends SipProcessConfig, FundsConfig {
@@ -17,9 +18,13 @@ export interface Config extends SipProcessConfig, FundsConfig {
   /** ISO 3166 codes whose fixed lines are included in the subscription. */
   readonly includedCountries: readonly string[];
   readonly sampleDeckPath: string;
+  /** Card payments (SOLDE_CARD_PROCESSOR); null: none configured, every top-up and auto-recharge is refused. */
+  readonly payments: PaymentsConfig | null;
+  /** The address browsers reach Solde at (return address of hosted checkout pages); unset: the request's own. */
+  readonly publicUrl: string | null;
 }
 
-export type { DrachtioConfig };
+export type { DrachtioConfig, PaymentsConfig };
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -120,6 +125,8 @@ export function loadConfig(env: Env = process.env): Config {
     announcementsDir: r.string('SOLDE_ANNOUNCEMENTS_DIR', 'var/announcements'),
     voice: r.string('SOLDE_VOICE', 'espeak'),
     drainDeadlineSeconds: r.int('SOLDE_DRAIN_DEADLINE_SECONDS', 3600, 0, 86400),
+    payments: readPayments(r),
+    publicUrl: env.SOLDE_PUBLIC_URL ? r.url('SOLDE_PUBLIC_URL', '', ['http:', 'https:']).replace(/\/+$/, '') : null,
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
@@ -165,4 +172,26 @@ function readDrachtio(r: Reader): DrachtioConfig {
     port: r.int('DRACHTIO_PORT', 9022, 1, 65535),
     secret,
   };
+}
+
+function readPayments(r: Reader): PaymentsConfig | null {
+  const processor = r.string('SOLDE_CARD_PROCESSOR', '');
+  if (processor === '') return null;
+  if (processor === 'simulator') return { processor };
+  if (processor !== 'stripe') {
+    r.problems.push(`SOLDE_CARD_PROCESSOR: expected stripe or simulator (or unset: no card payments), got ${JSON.stringify(processor)}`);
+    return null;
+  }
+  const secretKey = r.string('STRIPE_SECRET_KEY', '');
+  const webhookSecret = r.string('STRIPE_WEBHOOK_SECRET', '');
+  if (!/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/.test(secretKey)) r.problems.push('STRIPE_SECRET_KEY: expected the secret key of the Stripe dashboard (sk_test_... or sk_live_...)');
+  if (!/^whsec_[A-Za-z0-9]+$/.test(webhookSecret)) r.problems.push('STRIPE_WEBHOOK_SECRET: expected the signing secret of the webhook endpoint (whsec_...)');
+  const apiUrl = r.string('SOLDE_STRIPE_API_URL', '');
+  let api: { host: string; port: number; protocol: 'http' | 'https' } | null = null;
+  if (apiUrl !== '') {
+    const u = URL.canParse(apiUrl) ? new URL(apiUrl) : null;
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) r.problems.push(`SOLDE_STRIPE_API_URL: expected an http(s) URL, got ${JSON.stringify(apiUrl)}`);
+    else api = { host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)), protocol: u.protocol === 'https:' ? 'https' : 'http' };
+  }
+  return { processor, secretKey, webhookSecret, api };
 }

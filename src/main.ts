@@ -7,7 +7,10 @@ import { createPool, ensureDatabase, type Pool } from '../rating/db/pool';
 import { migrate } from '../rating/db/migrate';
 import { createClassifier } from '../rating/classify';
 import { TariffStore, importDeckIfEmpty } from '../rating/tariffs';
-import { CardProcessorSimulator, FundsService, createFundsRedis } from '../rating/funds';
+import { FundsService, createFundsRedis } from '../rating/funds';
+import { createPaymentProvider } from '../rating/funds/payment-provider';
+import { StripeProvider } from '../rating/funds/stripe/stripe-provider';
+import { StripeWebhooks } from '../rating/funds/stripe/webhooks';
 import { startSipFromConfig } from '../sip';
 import { createHttpServer, listenHttp } from './http/server';
 
@@ -22,16 +25,15 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const tariffs = await loadTariffs(config, pool, log);
   const redis = createFundsRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis error; paid calls are refused until it returns'));
-  const funds = new FundsService({
-    pool, redis, keyPrefix: config.redisKeyPrefix, config, log,
-    // A card processor cannot run here: the simulator stands in until a real adapter is configured.
-    provider: new CardProcessorSimulator(),
-  });
+  // SOLDE_CARD_PROCESSOR: stripe, simulator (warns), or unset (every card top-up refused); logged here.
+  const provider = createPaymentProvider(config.payments, pool, log);
+  const funds = new FundsService({ pool, redis, keyPrefix: config.redisKeyPrefix, config, log, provider });
   funds.start();
-  log.warn('payments: the card processor SIMULATOR is in use (test cards only, no real card is charged)');
+  const stripeWebhooks = provider instanceof StripeProvider && config.payments?.processor === 'stripe'
+    ? new StripeWebhooks(provider.stripe, config.payments.webhookSecret, funds, log) : null;
   const classify = createClassifier({ includedCountries: config.includedCountries });
 
-  const http = await createHttpServer({ config, pool, redis, logger: log, tariffs: tariffs.store, classify, funds });
+  const http = await createHttpServer({ config, pool, redis, logger: log, tariffs: tariffs.store, classify, funds, stripeWebhooks });
   const address = await listenHttp(http, config.httpHost, config.httpPort);
   log.info({ address }, `portal and API at ${address}/`);
 

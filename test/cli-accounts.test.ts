@@ -21,6 +21,7 @@ beforeAll(async () => {
   r = await createTestRedis();
   process.env.SOLDE_DATABASE_URL = db.url;
   process.env.SOLDE_REDIS_PREFIX = r.prefix;
+  process.env.SOLDE_CARD_PROCESSOR = 'simulator'; // these top-ups use the simulator's test cards
 });
 afterAll(async () => {
   await r.cleanup();
@@ -62,7 +63,9 @@ describe('solde account commands', () => {
     const again = await run('reverse', page.entries[0].id, '--reason', 'twice', '--request-id', 'other');
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/already reversed/);
+    // Switched on while the balance (0) is under the threshold: one recharge of 50 at once.
     expect(await json('auto-recharge', 'cli-co', 'on', '--threshold', '10', '--amount', '50')).toMatchObject({ enabled: true, threshold: '10', amount: '50' });
+    expect(await json('balance', 'cli-co')).toMatchObject({ balance: '50' });
     expect((await run('auto-recharge', 'cli-co')).out).toMatch(/auto-recharge on: adds €50.00 when available falls under €10.00/);
     expect(await json('auto-recharge', 'cli-co', 'off')).toMatchObject({ enabled: false });
   });
@@ -74,9 +77,9 @@ describe('solde account commands', () => {
     await r.redis.del(`${r.prefix}{acct:cli-two}:s`);
     const result = await run('reconcile');
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/cli-co: balance: redis balance 999 at seq 2; postgres balance 0 at seq 2; repaired/);
+    expect(result.out).toMatch(/cli-co: balance: redis balance 999 at seq 3; postgres balance 50000000 at seq 3; repaired/);
     expect(result.out).toMatch(/cli-two: missing: .*repaired/);
     expect(await json('reconcile')).toEqual({ differences: [] });
-    expect(await json('balance', 'cli-co')).toMatchObject({ balance: '0' });
+    expect(await json('balance', 'cli-co')).toMatchObject({ balance: '50' });
   });
 });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/pg';
 import { createTestRedis, type TestRedis } from './support/redis';
-import { createTestFunds } from '../rating/funds/harness';
+import { createTestFunds, fundAccount } from '../rating/funds/harness';
 import { ledgerSum } from '../rating/funds/ledger';
 import { countAttempts } from '../rating/funds/payment-methods';
 import { SIMULATOR_CARDS, CardProcessorSimulator } from '../rating/funds/payment-simulator';
@@ -124,17 +124,18 @@ describe('auto-recharge', () => {
 
   it('takes over a crossing mark nobody lifted (its recharger died) once the mark is older than the pause', async () => {
     await account('orphan', SIMULATOR_CARDS.approve);
+    await fundAccount(funds, 'orphan', 6n * EUR, 'orphan-seed'); // above the threshold: switching on starts nothing
     await funds.setAutoRecharge('orphan', { enabled: true, thresholdMicros: 5n * EUR, amountMicros: 10n * EUR });
     const [s] = funds.ctx.store.keys.forAccount('orphan').all;
     await r.redis.hset(s, 'rpend', '0', 'rpat', String(Date.now())); // marked by a process that then died
-    expect((await funds.reserve({ accountId: 'orphan', callId: 'o1', amountMicros: EUR, validitySeconds: 60 })).status).toBe('insufficient');
+    expect((await funds.reserve({ accountId: 'orphan', callId: 'o1', amountMicros: 2n * EUR, validitySeconds: 60 })).status).toBe('ok');
     await funds.flush();
     expect(await countAttempts(db.pool, 'orphan')).toEqual({});
     await ageRechargeMark('orphan');
-    expect((await funds.reserve({ accountId: 'orphan', callId: 'o2', amountMicros: EUR, validitySeconds: 60 })).status).toBe('insufficient');
+    expect((await funds.reserve({ accountId: 'orphan', callId: 'o2', amountMicros: EUR, validitySeconds: 60 })).status).toBe('ok');
     await funds.flush();
     expect(await countAttempts(db.pool, 'orphan')).toEqual({ approved: 1 });
-    expect(await agree('orphan')).toBe(10n * EUR);
+    expect(await agree('orphan')).toBe(16n * EUR);
     expect(await r.redis.hmget(s, 'rpend', 'rpat')).toEqual([null, null]);
   });
 

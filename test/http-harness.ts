@@ -9,8 +9,9 @@ import { createHttpServer } from '../src/http/server';
 import { ApiKeyStore } from '../src/http/auth/api-keys';
 import { DECK_COLUMNS, importDeck, TariffStore } from '../rating/tariffs';
 import { createClassifier } from '../rating/classify';
-import { createTestFunds } from '../rating/funds/harness';
-import { SIMULATOR_CARDS, type CardProcessorSimulator, type FundsService } from '../rating/funds';
+import { createFundsWith, createTestFunds } from '../rating/funds/harness';
+import { CardProcessorSimulator, SIMULATOR_CARDS, type FundsService, type PaymentProvider } from '../rating/funds';
+import type { WebhookReceiver } from '../src/http/routes/webhooks';
 import type { Role } from '../src/http/auth/api-keys';
 
 export const TEST_DECK = `${DECK_COLUMNS.join(',')}
@@ -42,19 +43,30 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { maxFailures?: number; env?: Record<string, string>; logLevel?: string } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  maxFailures?: number;
+  env?: Record<string, string>;
+  logLevel?: string;
+  /** Another card processor than the simulator (Stripe against test/support/fake-stripe.ts, none). */
+  provider?: (pool: TestDatabase['pool']) => PaymentProvider;
+  stripeWebhooks?: (funds: FundsService) => WebhookReceiver;
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const db = await createTestDatabase();
   const redis = await createTestRedis();
   const config = loadConfig({ SOLDE_REDIS_PREFIX: redis.prefix, ...options.env });
   await importDeck(db.pool, TEST_DECK, { source: 'http-harness' });
   const tariffs = new TariffStore(db.pool);
   await tariffs.load();
-  const { funds, simulator } = createTestFunds(db.pool, redis.redis, redis.prefix);
+  const { funds, simulator } = options.provider
+    ? { funds: createFundsWith(db.pool, redis.redis, redis.prefix, options.provider(db.pool)), simulator: new CardProcessorSimulator() }
+    : createTestFunds(db.pool, redis.redis, redis.prefix);
   const logLines: string[] = [];
   const logger = createLogger(options.logLevel ?? 'debug', { write: (line: string) => { logLines.push(line); } });
   const app = await createHttpServer({
     config, pool: db.pool, redis: redis.redis, logger, tariffs, classify: createClassifier(config), funds,
-    authFailures: { maxFailures: options.maxFailures ?? 3, windowSeconds: 60 },
+    authFailures: { maxFailures: options.maxFailures ?? 3, windowSeconds: 60 }, stripeWebhooks: options.stripeWebhooks?.(funds) ?? null,
   });
   const keys = new ApiKeyStore(db.pool);
   return {

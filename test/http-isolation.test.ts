@@ -23,6 +23,7 @@ interface RouteCase {
 let h: Harness;
 let topupEntryId: string;
 let spareKeyId: string;
+let checkoutSessionId: string;
 const headers: Partial<Record<Who, Record<string, string>>> = {};
 const reversalRequestId = randomUUID();
 
@@ -43,6 +44,13 @@ const ROUTES: readonly RouteCase[] = [
     name: 'card on file', method: 'PUT', url: () => '/api/v1/accounts/acme/card', writes: true,
     body: () => ({ token: 'tok_sim_4242', last4: '4242', brand: 'visa' }), allowed: ['adminOwn', 'operator'],
   },
+  { name: 'a top-up\'s state', method: 'GET', url: () => '/api/v1/accounts/acme/topups/isolation-seed', allowed: ['adminOwn', 'support'] },
+  {
+    name: 'finish a top-up on the hosted page', method: 'POST', url: () => '/api/v1/accounts/acme/topups/isolation-sca/authentication', writes: true,
+    allowed: ['adminOwn'],
+  },
+  { name: 'change card page', method: 'POST', url: () => '/api/v1/accounts/acme/card/checkout', writes: true, allowed: ['adminOwn', 'operator'] },
+  { name: 'finish a checkout', method: 'POST', url: () => `/api/v1/accounts/acme/checkout/${checkoutSessionId}`, writes: true, allowed: ['adminOwn', 'operator'] },
   { name: 'transactions', method: 'GET', url: () => '/api/v1/accounts/acme/transactions', allowed: ['adminOwn', 'support'] },
   { name: 'call records', method: 'GET', url: () => '/api/v1/accounts/acme/calls', allowed: ['adminOwn', 'support'] },
   {
@@ -80,6 +88,11 @@ beforeAll(async () => {
   headers.anonymous = {};
   const topup = await h.funds.topUp({ accountId: 'acme', amountMicros: 20_000_000n, requestId: 'acme:isolation-seed', actor: 'test' });
   topupEntryId = topup.entry.id;
+  // A top-up the bank held back (needs authentication), and an open card-change checkout, of acme.
+  await h.funds.addPaymentMethod({ accountId: 'acme', token: 'tok_sim_3155', last4: '3155', brand: 'visa' });
+  await h.funds.topUp({ accountId: 'acme', amountMicros: 10_000_000n, requestId: 'acme:isolation-sca', actor: 'test' }).catch(() => undefined);
+  await h.funds.addPaymentMethod({ accountId: 'acme', token: 'tok_sim_4242', last4: '4242', brand: 'visa' });
+  checkoutSessionId = (await h.funds.startCardChange('acme', { successUrl: 'http://x/?c={CHECKOUT_SESSION_ID}', cancelUrl: 'http://x/' })).sessionId;
   spareKeyId = (await h.keys.create({ role: 'support', accountId: null, label: 'spare' })).keyId;
 });
 

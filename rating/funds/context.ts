@@ -29,6 +29,8 @@ export interface RechargeOptions {
 
 export class FundsContext {
   private readonly rebuilding = new Map<string, Promise<FundsStatus>>();
+  /** Told of an auto-recharge crossing that a sync found (set by FundsService: starts the recharge). */
+  onCrossing: (accountId: string, crossing: string) => void = () => undefined;
 
   constructor(
     readonly pool: Pool,
@@ -80,12 +82,14 @@ export class FundsContext {
       thresholdMicros: account.autoRecharge.enabled ? account.autoRecharge.thresholdMicros : 0n,
       clearRecharge,
     });
+    if (r.crossing !== null) this.onCrossing(account.id, r.crossing);
     return r.status;
   }
 }
 
 /** After a Postgres write: installs the balance at the entry's seq (an older one is ignored by sync.lua). */
-export async function syncEntry(ctx: FundsContext, e: { accountId: string; balanceAfterMicros: bigint; seq: bigint }, currency: string, clearRecharge = false): Promise<FundsStatus> {
-  const r = await ctx.store.sync(e.accountId, { balanceMicros: e.balanceAfterMicros, ledgerSeq: e.seq, currency, clearRecharge });
+export async function syncEntry(ctx: FundsContext, e: { accountId: string; balanceAfterMicros: bigint; seq: bigint }, currency: string, clearRecharge = false, lookForCrossing = true): Promise<FundsStatus> {
+  const r = await ctx.store.sync(e.accountId, { balanceMicros: e.balanceAfterMicros, ledgerSeq: e.seq, currency, clearRecharge, lookForCrossing });
+  if (r.crossing !== null) ctx.onCrossing(e.accountId, r.crossing);
   return r.status;
 }

@@ -1,5 +1,5 @@
 // Builds a FundsService on given Postgres and Redis for tests and benchmarks, with the card processor
-// SIMULATOR and a quiet logger. Not used by the server.
+// SIMULATOR (or a given provider) and a quiet logger. Not used by the server.
 import type { Redis, Cluster } from 'ioredis';
 import type { Pool } from '../db/pool';
 import { createLogger } from '../../core/log';
@@ -7,6 +7,7 @@ import { MICROS_PER_UNIT } from '../money';
 import { CardProcessorSimulator } from './payment-simulator';
 import { FundsService } from './service';
 import type { FundsConfig } from './context';
+import type { PaymentProvider } from './payments';
 
 export const TEST_FUNDS_CONFIG: FundsConfig = {
   topupAmountsMicros: [10n, 20n, 50n, 100n].map((u) => u * MICROS_PER_UNIT),
@@ -16,11 +17,15 @@ export const TEST_FUNDS_CONFIG: FundsConfig = {
 };
 
 export function createTestFunds(pool: Pool, redis: Redis | Cluster, prefix: string, simulator = new CardProcessorSimulator()): { funds: FundsService; simulator: CardProcessorSimulator } {
-  const funds = new FundsService({
-    pool, redis, keyPrefix: prefix, config: TEST_FUNDS_CONFIG, provider: simulator,
+  return { funds: createFundsWith(pool, redis, prefix, simulator), simulator };
+}
+
+/** The same with any payment provider (Stripe against a local fake, NoCardProcessor). */
+export function createFundsWith(pool: Pool, redis: Redis | Cluster, prefix: string, provider: PaymentProvider): FundsService {
+  return new FundsService({
+    pool, redis, keyPrefix: prefix, config: TEST_FUNDS_CONFIG, provider,
     log: createLogger(process.env.SOLDE_TEST_LOG_LEVEL ?? 'silent'), recharge: { maxAttempts: 4, backoffMs: 20 },
   });
-  return { funds, simulator };
 }
 
 /** Credits an account directly in the ledger (an 'adjustment'), bypassing cards: test and bench set-up. */

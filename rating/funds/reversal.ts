@@ -34,7 +34,10 @@ export async function reverse(ctx: FundsContext, req: ReverseRequest): Promise<{
   if (await reversalOf(ctx.pool, target.id)) throw new SoldeError('ALREADY_REVERSED', `entry ${target.id}`);
   const account = await requireAccount(ctx.pool, target.accountId);
   const holdId = `reversal:${target.id}:${randomUUID()}`;
-  await holdFor(ctx, target, holdId);
+  // The hold leaves available what the reversal will leave: if it crossed the auto-recharge threshold, that
+  // crossing is the reversal's, started once the reversal is written (a refused one starts nothing).
+  const crossing = await holdFor(ctx, target, holdId);
+  let held = true;
   try {
     const posted = await post(ctx.pool, {
       accountId: target.accountId, kind: 'reversal', amountMicros: -target.amountMicros, idempotencyKey: key,
@@ -43,19 +46,24 @@ export async function reverse(ctx: FundsContext, req: ReverseRequest): Promise<{
       if (balance < target.amountMicros) throw new SoldeError('FUNDS_IN_USE', `balance ${balance} < ${target.amountMicros}`);
       if (await reversalOf(c, target.id)) throw new SoldeError('ALREADY_REVERSED', `entry ${target.id}`);
     }).catch((error: unknown) => {
-      if ((error as { code?: string; constraint?: string }).constraint === 'ledger_entries_reverses_entry_id_key') {
+      if ((error as { code?: string; constraint?: string }).constraint === 'ledger_entries_one_support_reversal') {
         throw new SoldeError('ALREADY_REVERSED', `entry ${target.id}`);
       }
       throw error;
     });
-    await syncEntry(ctx, posted.entry, account.currency);
+    // Installed while the hold still keeps calls off the money; its own hold must not count as a crossing.
+    await syncEntry(ctx, posted.entry, account.currency, false, false);
+    held = false;
+    await ctx.store.release(target.accountId, holdId);
+    if (crossing !== null) ctx.onCrossing(target.accountId, crossing);
+    else await syncEntry(ctx, posted.entry, account.currency); // under the auto-recharge threshold by now?
     return { entry: posted.entry, created: posted.created };
   } finally {
-    await ctx.store.release(target.accountId, holdId);
+    if (held) await ctx.store.release(target.accountId, holdId);
   }
 }
 
-async function holdFor(ctx: FundsContext, target: LedgerEntry, holdId: string): Promise<void> {
+async function holdFor(ctx: FundsContext, target: LedgerEntry, holdId: string): Promise<string | null> {
   let r = await ctx.store.reserve(target.accountId, holdId, target.amountMicros, HOLD_VALIDITY_MS);
   if (r.missing) {
     const rebuilt = await ctx.rebuild(target.accountId);
@@ -65,4 +73,5 @@ async function holdFor(ctx: FundsContext, target: LedgerEntry, holdId: string): 
   if (r.status === 'unavailable') throw new SoldeError('REDIS_UNAVAILABLE');
   if (r.status === 'insufficient') throw new SoldeError('FUNDS_IN_USE', `available ${r.availableMicros} < ${target.amountMicros}`);
   if (r.status !== 'ok') throw new Error(`reversal hold answered ${r.status}`);
+  return r.crossing;
 }

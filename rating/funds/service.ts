@@ -17,6 +17,9 @@ import { ledgerPage, type LedgerPage } from './ledger';
 import { addPaymentMethod, type NewPaymentMethod, type PaymentMethod } from './payment-methods';
 import type { PaymentProvider } from './payments';
 import { AutoRecharger } from './recharge';
+import { CardPayments, getPayment, type CardPayment } from './card-payments';
+import { finishCheckout, startAuthentication, startCardChange, type CheckoutDone } from './checkout';
+import type { CheckoutStart, CheckoutUrls } from './payments';
 import { reconcile, type Difference } from './reconcile';
 import { reverse, type ReverseRequest } from './reversal';
 import { FundsStore } from './store';
@@ -36,6 +39,7 @@ export interface FundsOptions {
 export class FundsService implements CallFunds {
   readonly ctx: FundsContext;
   readonly recharger: AutoRecharger;
+  readonly payments: CardPayments;
   private readonly calls: CallFundsEngine;
   private readonly timers: NodeJS.Timeout[] = [];
 
@@ -44,8 +48,10 @@ export class FundsService implements CallFunds {
     const writer = new DebitWriter(o.pool, store, o.log);
     const recharge = { maxAttempts: 5, backoffMs: 500, ...o.recharge };
     this.ctx = new FundsContext(o.pool, store, writer, o.config, o.provider, o.log, recharge);
-    this.recharger = new AutoRecharger(this.ctx);
-    this.calls = new CallFundsEngine(this.ctx, (accountId, crossing) => this.recharger.start(accountId, crossing));
+    this.payments = new CardPayments(this.ctx);
+    this.recharger = new AutoRecharger(this.ctx, this.payments);
+    this.ctx.onCrossing = (accountId, crossing) => this.recharger.start(accountId, crossing);
+    this.calls = new CallFundsEngine(this.ctx, this.ctx.onCrossing);
   }
 
   // --- CallFunds (session control) ---
@@ -75,7 +81,7 @@ export class FundsService implements CallFunds {
     return account;
   }
   topUp(req: TopUpRequest): Promise<TopUpResult> {
-    return topUp(this.ctx, req);
+    return topUp(this.ctx, this.payments, req);
   }
   async setAutoRecharge(accountId: string, settings: AutoRechargeSettings): Promise<Account> {
     assertAccountId(accountId);
@@ -87,6 +93,7 @@ export class FundsService implements CallFunds {
     if (settings.enabled && a !== undefined && !this.ctx.config.topupAmountsMicros.includes(a)) {
       throw new SoldeError('NOT_PREDEFINED_AMOUNT', `amount must be one of ${this.ctx.config.topupAmountsMicros.map((x) => String(x / 1_000_000n)).join(', ')}`);
     }
+    if (settings.enabled && !this.ctx.provider.configured) throw new SoldeError('PAYMENTS_NOT_CONFIGURED');
     const account = await saveAutoRecharge(this.ctx.pool, accountId, settings);
     await this.ctx.syncAccount(account, true);
     return account;
@@ -101,6 +108,27 @@ export class FundsService implements CallFunds {
   addPaymentMethod(m: NewPaymentMethod): Promise<PaymentMethod> {
     assertAccountId(m.accountId);
     return addPaymentMethod(this.ctx.pool, m);
+  }
+
+  // --- card payments (payments.ts: the port; card-payments.ts: exactly once) ---
+  /** Which processor is configured: the portal hides top-ups when none is. */
+  get processor(): { readonly configured: boolean; readonly simulated: boolean; readonly name: string } {
+    return this.ctx.provider;
+  }
+  /** A top-up's state by the caller's request id (pending, needs_authentication, succeeded, declined). */
+  async topUpStatus(accountId: string, requestId: string): Promise<CardPayment> {
+    const payment = await getPayment(this.ctx.pool, `topup:${requestId}`);
+    if (!payment || payment.accountId !== accountId) throw new SoldeError('UNKNOWN_PAYMENT', requestId);
+    return payment;
+  }
+  startCardChange(accountId: string, urls: CheckoutUrls): Promise<CheckoutStart> {
+    return startCardChange(this.ctx, accountId, urls);
+  }
+  startAuthentication(accountId: string, requestId: string, urls: CheckoutUrls): Promise<CheckoutStart> {
+    return startAuthentication(this.ctx, accountId, `topup:${requestId}`, urls);
+  }
+  finishCheckout(accountId: string, sessionId: string): Promise<CheckoutDone> {
+    return finishCheckout(this.ctx, this.payments, sessionId, accountId);
   }
 
   // --- maintenance ---
@@ -125,7 +153,7 @@ export class FundsService implements CallFunds {
   }
 
   /** Background work of a running server: the drainer (every second, when needed) and the sweeper. */
-  start(opts: { drainEveryMs?: number; sweepEveryMs?: number } = {}): void {
+  start(opts: { drainEveryMs?: number; sweepEveryMs?: number; settleEveryMs?: number } = {}): void {
     const log = this.ctx.log;
     this.timers.push(setInterval(() => {
       if (this.ctx.writer.hasPending) this.drainPending().catch((err: unknown) => log.warn({ err }, 'drain failed'));
@@ -133,6 +161,12 @@ export class FundsService implements CallFunds {
     this.timers.push(setInterval(() => {
       this.sweep().catch((err: unknown) => log.warn({ err }, 'sweep failed'));
     }, opts.sweepEveryMs ?? 30_000));
+    if (this.ctx.provider.configured) {
+      // Payments whose answer never came (timeout, 5xx, a crash mid-way) are asked again, same key.
+      this.timers.push(setInterval(() => {
+        this.payments.settlePending().catch((err: unknown) => log.warn({ err }, 'settling pending card payments failed'));
+      }, opts.settleEveryMs ?? 60_000));
+    }
     for (const t of this.timers) t.unref();
     // Debits another process left queued (it crashed, or Postgres was down) are written at start.
     this.drainPending().catch((err: unknown) => log.warn({ err }, 'initial drain failed'));

@@ -34,6 +34,8 @@ export interface SyncArgs {
   /** Auto-recharge threshold to install (0n = off); undefined leaves it. */
   readonly thresholdMicros?: Micros;
   readonly clearRecharge?: boolean;
+  /** False: do not look for an auto-recharge crossing (the caller still holds money it is about to free). */
+  readonly lookForCrossing?: boolean;
 }
 
 export class FundsStore {
@@ -71,7 +73,7 @@ export class FundsStore {
 
   sync(accountId: string, a: SyncArgs): Promise<StoreResult> {
     const threshold = a.thresholdMicros === undefined ? '' : String(a.thresholdMicros);
-    return this.run('sync', accountId, [String(a.balanceMicros), String(a.ledgerSeq), a.currency, threshold, a.clearRecharge ? '1' : '0']);
+    return this.run('sync', accountId, [String(a.balanceMicros), String(a.ledgerSeq), a.currency, threshold, a.clearRecharge ? '1' : '0', a.lookForCrossing === false ? '0' : '1']);
   }
 
   posted(accountId: string, balanceMicros: Micros, ledgerSeq: bigint, keys: readonly string[]): Promise<StoreResult> {

@@ -1,13 +1,15 @@
-// Top-ups: one of the predefined amounts, charged to the card on file, then credited in the ledger and
-// installed in Redis. Idempotent by request id: the processor is asked with the same id (charged once) and
-// the ledger entry's key is `topup:<requestId>`; a repeat returns the first entry.
+// Top-ups: one of the predefined amounts, charged to the card on file (card-payments.ts: once per request
+// id, whatever the concurrency), credited in the ledger only on the processor's success and installed in
+// Redis. The ledger entry's key is `topup:<requestId>`; a repeat returns the first entry. Refused with
+// PAYMENTS_NOT_CONFIGURED when no card processor is configured.
 import { SoldeError } from '../../core/errors';
-import { topupsTotal } from './metrics';
 import type { Micros } from '../money';
 import { requireAccount } from './accounts';
 import { syncEntry, type FundsContext } from './context';
-import { getEntryByKey, post, type LedgerEntry } from './ledger';
-import { currentPaymentMethod, recordAttempt } from './payment-methods';
+import type { CardPayments, Settled } from './card-payments';
+import { getEntryByKey, type LedgerEntry } from './ledger';
+import { currentPaymentMethod } from './payment-methods';
+import { toMinorUnits } from './payments';
 
 export interface TopUpRequest {
   readonly accountId: string;
@@ -33,16 +35,18 @@ export function assertRequest(requestId: unknown, actor: unknown): void {
   if (typeof actor !== 'string' || actor.trim() === '' || actor.length > 200) throw new SoldeError('BAD_INPUT', 'actor must be 1 to 200 characters');
 }
 
-export async function topUp(ctx: FundsContext, req: TopUpRequest): Promise<TopUpResult> {
+export async function topUp(ctx: FundsContext, payments: CardPayments, req: TopUpRequest): Promise<TopUpResult> {
   assertRequest(req.requestId, req.actor);
   if (typeof req.amountMicros !== 'bigint' || req.amountMicros <= 0n) throw new SoldeError('BAD_AMOUNT', `amount must be a positive number of micro-units`);
   if (!ctx.config.topupAmountsMicros.includes(req.amountMicros)) {
     throw new SoldeError('NOT_PREDEFINED_AMOUNT', `allowed: ${ctx.config.topupAmountsMicros.map((a) => String(a / 1_000_000n)).join(', ')}`);
   }
+  if (!ctx.provider.configured) throw new SoldeError('PAYMENTS_NOT_CONFIGURED');
   const account = await requireAccount(ctx.pool, req.accountId);
   if (req.currency !== undefined && req.currency !== account.currency) {
     throw new SoldeError('CURRENCY_MISMATCH', `account ${account.id} is in ${account.currency}, not ${String(req.currency)}`);
   }
+  toMinorUnits(req.amountMicros, account.currency); // refused before anything is claimed when a card cannot be charged it
   const key = `topup:${req.requestId}`;
   const earlier = await getEntryByKey(ctx.pool, key);
   if (earlier) {
@@ -52,17 +56,21 @@ export async function topUp(ctx: FundsContext, req: TopUpRequest): Promise<TopUp
   }
   const card = await currentPaymentMethod(ctx.pool, account.id);
   if (!card) throw new SoldeError('NO_PAYMENT_METHOD', account.id);
-  const result = await ctx.provider.charge({
-    requestId: key, token: card.token, amountMicros: req.amountMicros, currency: account.currency, description: `Solde top-up ${account.id}`,
+  const settled = await payments.pay({
+    key, accountId: account.id, kind: 'topup', amountMicros: req.amountMicros, currency: account.currency, token: card.token,
+    card: `${card.brand} ${card.last4}`, actor: req.actor, description: `Solde top-up ${account.id}`,
   });
-  await recordAttempt(ctx.pool, { accountId: account.id, requestId: key, kind: 'topup', amountMicros: req.amountMicros, result });
-  topupsTotal.inc({ kind: 'topup', outcome: result.outcome });
-  if (result.outcome === 'unavailable') throw new SoldeError('PAYMENT_UNAVAILABLE', result.detail);
-  if (result.outcome !== 'approved') throw new SoldeError('PAYMENT_DECLINED', result.detail ?? result.outcome);
-  const posted = await post(ctx.pool, {
-    accountId: account.id, kind: 'topup', amountMicros: req.amountMicros, idempotencyKey: key, actor: req.actor,
-    metadata: { paymentReference: result.reference, provider: ctx.provider.name, card: `${card.brand} ${card.last4}` },
-  });
-  await syncEntry(ctx, posted.entry, account.currency);
-  return { entry: posted.entry, created: posted.created };
+  return outcomeOf(settled);
+}
+
+/** A top-up that did not succeed (now) is a coded error that names its state; the top-up keeps it. */
+export function outcomeOf(settled: Settled): TopUpResult {
+  const { payment } = settled;
+  const meta = { status: payment.status, paymentKey: payment.key };
+  switch (payment.status) {
+    case 'succeeded': return { entry: settled.entry!, created: settled.created };
+    case 'pending': throw new SoldeError('PAYMENT_UNAVAILABLE', payment.detail ?? undefined, meta);
+    case 'needs_authentication': throw new SoldeError('PAYMENT_NEEDS_AUTHENTICATION', payment.detail ?? undefined, meta);
+    default: throw new SoldeError('PAYMENT_DECLINED', payment.detail ?? 'declined', meta);
+  }
 }

@@ -60,7 +60,7 @@ function alreadyExists(io: CliIO, a: Account): number {
 
 const CARD = {
   usage: 'solde account card <id> <token> <last4> <brand>', summary: 'put a card on file (replaces the previous one)', positionals: { min: 4, max: 4 },
-  notes: ['simulator test cards: tok_sim_4242 approves, tok_sim_0002 declines, tok_sim_9995 insufficient funds, tok_sim_0408 times out'],
+  notes: ['simulator test cards: tok_sim_4242 approves, tok_sim_0002 declines, tok_sim_9995 insufficient funds, tok_sim_0408 times out, tok_sim_3155 needs authentication; with Stripe: a pm_... of the account\'s Customer'],
 } as const;
 
 const card: Command = command(CARD, async (p, io) => {

@@ -1,14 +1,14 @@
 // What the account and money commands share: the funds service for one command, the JSON forms of
 // accounts and ledger entries, and amounts as an operator reads them (currency units, never micro-units).
-// Top-ups are charged through the card processor SIMULATOR (rating/funds/payment-simulator.ts): the only
-// provider shipped; a real processor adapter implements PaymentProvider.
+// Top-ups are charged through the card processor that SOLDE_CARD_PROCESSOR names (stripe, or simulator on
+// a test system); unset, every top-up is refused with PAYMENTS_NOT_CONFIGURED and exit code 1.
 import { userInfo } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Pool } from '../../rating/db/pool';
 import { formatAmount, MoneyError, parseAmount, toDecimalString, type Micros } from '../../rating/money';
 import type { Account } from '../../rating/funds/accounts';
 import type { LedgerEntry } from '../../rating/funds/ledger';
-import { CardProcessorSimulator } from '../../rating/funds/payment-simulator';
+import { createPaymentProvider } from '../../rating/funds/payment-provider';
 import { FundsService } from '../../rating/funds/service';
 import { loadConfig, type Config } from '../config';
 import { isSoldeError } from '../../core/errors';
@@ -53,7 +53,7 @@ export async function withFunds(io: CliIO, work: (cli: FundsCli) => Promise<numb
 
 async function runWithFunds(pool: Pool, redis: Redis, config: Config, work: (cli: FundsCli) => Promise<number>): Promise<number> {
   const funds = new FundsService({
-    pool, redis, keyPrefix: config.redisKeyPrefix, config, provider: new CardProcessorSimulator(), log: createLogger('warn'),
+    pool, redis, keyPrefix: config.redisKeyPrefix, config, provider: createPaymentProvider(config.payments, pool, createLogger('silent')), log: createLogger('warn'),
   });
   const code = await work({ funds, pool, config });
   await funds.flush();

@@ -48,7 +48,7 @@ const topup: Command = command({
   const { entry, created } = await funds.topUp({ accountId: id, amountMicros: amount.micros, requestId, actor: actor(p) });
   const a = (await funds.getAccount(id))!;
   if (p.json) io.out(JSON.stringify({ created, entry: entryJson(entry) }));
-  else io.out(`${created ? 'added' : 'already added (same request id)'} ${formatAmount(entry.amountMicros, a.currency, 'en')} to ${id}: entry #${entry.id}, balance ${formatAmount(entry.balanceAfterMicros, a.currency, 'en')}`);
+  else io.out(`${created ? 'added' : 'already added (same request id)'} ${formatAmount(entry.amountMicros, a.currency, 'en')} to ${id}: entry #${entry.id}, balance ${formatAmount(entry.balanceAfterMicros, a.currency, 'en')}${entry.metadata.simulated ? ' (SIMULATED: no card was charged)' : ''}`);
   return EXIT_OK;
 }));
 
@@ -123,7 +123,7 @@ const autoRecharge: Command = command(AUTO_RECHARGE, async (p, io) => {
 
 function entryLine(e: LedgerEntry, currency: string): string {
   const what = e.kind === 'call_debit' ? `call ${e.callId}${e.metadata.destination ? ` to ${String(e.metadata.destination)}` : ''}`
-    : e.kind === 'reversal' ? `reversal of #${e.reversesEntryId} by ${e.actor}: ${e.reason}` : `${e.kind}${e.actor ? ` by ${e.actor}` : ''}`;
+    : e.kind === 'reversal' ? `reversal of #${e.reversesEntryId} by ${e.actor}: ${e.reason}` : `${e.kind}${e.actor ? ` by ${e.actor}` : ''}${e.metadata.simulated ? ' (SIMULATED)' : ''}`;
   return `#${e.id}  ${e.createdAt.toISOString()}  ${exactAmount(e.amountMicros, currency).padStart(12)}  `
     + `balance ${formatAmount(e.balanceAfterMicros, currency, 'en')}  ${what}`;
 }

@@ -25,6 +25,11 @@ export const ACCOUNT_SCHEMA = {
       properties: { brand: { type: 'string' }, last4: { type: 'string' } },
       description: 'The card on file (never its number or token)',
     },
+    payments: {
+      type: 'object', required: ['configured', 'simulated'],
+      properties: { configured: { type: 'boolean' }, simulated: { type: 'boolean' } },
+      description: 'configured false: no card processor (SOLDE_CARD_PROCESSOR unset), top-ups are refused; simulated: test cards only',
+    },
   },
 } as const;
 
@@ -33,7 +38,7 @@ export interface AmountOptions {
   readonly rechargeThresholdsMicros: readonly Micros[];
 }
 
-export function accountJson(account: Account, card: PaymentMethod | undefined, options: AmountOptions) {
+export function accountJson(account: Account, card: PaymentMethod | undefined, options: AmountOptions, processor?: { configured: boolean; simulated: boolean }) {
   return {
     id: account.id,
     name: account.name,
@@ -44,5 +49,6 @@ export function accountJson(account: Account, card: PaymentMethod | undefined, o
     topup_amounts: options.topupAmountsMicros.map((micros) => amountFields('amount', micros)),
     recharge_thresholds: options.rechargeThresholdsMicros.map((micros) => amountFields('amount', micros)),
     card: card ? { brand: card.brand, last4: card.last4 } : null,
+    ...(processor ? { payments: { configured: processor.configured, simulated: processor.simulated } } : {}),
   };
 }

@@ -3,4 +3,5 @@
 import type { FundsService } from '../../rating/funds';
 
 export type FundsPort = Pick<FundsService,
-  'balance' | 'getAccount' | 'createAccount' | 'topUp' | 'setAutoRecharge' | 'ledger' | 'reverse' | 'addPaymentMethod'>;
+  'balance' | 'getAccount' | 'createAccount' | 'topUp' | 'setAutoRecharge' | 'ledger' | 'reverse' | 'addPaymentMethod'
+  | 'processor' | 'topUpStatus' | 'startCardChange' | 'startAuthentication' | 'finishCheckout'>;

@@ -24,6 +24,10 @@ import { accountRoutes } from './routes/account';
 import { historyRoutes, REVERSAL_RESULT_SCHEMA } from './routes/history';
 import { ENTRY_SCHEMA } from './entry-json';
 import type { FundsPort } from './funds-port';
+import { paymentRoutes } from './routes/payments';
+import { webhookRoutes, type WebhookReceiver } from './routes/webhooks';
+import { simulatorCheckoutRoutes } from './routes/simulator-checkout';
+import type { PaymentProvider } from '../../rating/funds/payments';
 
 export interface HttpDeps {
   readonly config: Config;
@@ -35,6 +39,8 @@ export interface HttpDeps {
   readonly classify: (dialled: string) => Classification;
   /** The funds engine (rating/funds FundsService). */
   readonly funds: FundsPort;
+  /** Stripe's webhook receiver (rating/funds/stripe/webhooks.ts) when SOLDE_CARD_PROCESSOR=stripe. */
+  readonly stripeWebhooks?: WebhookReceiver | null;
   /** Bad-key rate limit; defaults suit production (10 failures per address per 5 minutes). */
   readonly authFailures?: { maxFailures: number; windowSeconds: number };
 }
@@ -72,6 +78,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   await app.register(operatorRoutes({ pool: deps.pool, keys, tariffs: deps.tariffs, funds: deps.funds, amounts }), { prefix: '/api/v1' });
   await app.register(accountRoutes({ pool: deps.pool, funds: deps.funds, amounts }), { prefix: '/api/v1' });
   await app.register(historyRoutes({ pool: deps.pool, funds: deps.funds }), { prefix: '/api/v1' });
+  await app.register(paymentRoutes({ pool: deps.pool, funds: deps.funds, publicUrl: deps.config.publicUrl }), { prefix: '/api/v1' });
+  await app.register(webhookRoutes({ stripe: deps.stripeWebhooks ?? null }), { prefix: '/api/v1' });
+  await app.register(simulatorCheckoutRoutes(deps.funds.processor as PaymentProvider), { prefix: '/api/v1' });
   await app.register(ratesRoutes({ tariffs: deps.tariffs, classify: deps.classify, currency: deps.config.currency }), { prefix: '/api/v1' });
   return app;
 }

@@ -1,6 +1,8 @@
 // Every word the portal shows, in French and English. Errors are translated from the API's stable
 // error codes into sentences a business user understands (what happened, what to do next).
 
+import { PAYMENT_TEXT } from './i18n-payments.js';
+
 export const LANGUAGES = ['fr', 'en'];
 
 export const TEXT = {
@@ -103,7 +105,7 @@ export const TEXT = {
     'error.NOT_PREDEFINED_AMOUNT': 'Choisissez l\u2019un des montants proposés.',
     'error.NO_PAYMENT_METHOD': 'Aucune carte n\u2019est enregistrée sur le compte. Contactez le support pour en ajouter une.',
     'error.PAYMENT_DECLINED': 'Votre banque a refusé le paiement. Aucun montant n\u2019a été débité. Essayez une autre carte ou contactez votre banque.',
-    'error.PAYMENT_UNAVAILABLE': 'Le service de paiement ne répond pas. Aucun montant n\u2019a été débité ; réessayez dans un instant.',
+    'error.PAYMENT_UNAVAILABLE': 'La banque n\u2019a pas encore confirmé le paiement. Il est en attente : le montant sera ajouté dès sa confirmation, jamais deux fois. Réessayer est sans risque.',
     'error.IDEMPOTENCY_CONFLICT': 'Cette demande a déjà été traitée. Rechargez la page.',
     'error.BAD_NUMBER': 'Ce numéro n\u2019est pas compréhensible. Saisissez-le avec l\u2019indicatif du pays, par exemple +212 6 12 34 56 78.',
     'error.NO_RATE': 'Aucun tarif n\u2019existe pour cette destination.',
@@ -216,7 +218,7 @@ export const TEXT = {
     'error.NOT_PREDEFINED_AMOUNT': 'Choose one of the amounts offered.',
     'error.NO_PAYMENT_METHOD': 'There is no card on file for this account. Contact support to add one.',
     'error.PAYMENT_DECLINED': 'Your bank declined the payment. Nothing was charged. Try another card or contact your bank.',
-    'error.PAYMENT_UNAVAILABLE': 'The payment service is not answering. Nothing was charged; try again in a moment.',
+    'error.PAYMENT_UNAVAILABLE': 'The bank has not confirmed the payment yet. It is pending: the amount is added as soon as it is confirmed, never twice. Retrying is safe.',
     'error.IDEMPOTENCY_CONFLICT': 'This request was already handled. Reload the page.',
     'error.BAD_NUMBER': 'This number cannot be understood. Type it with the country code, for example +212 6 12 34 56 78.',
     'error.NO_RATE': 'There is no rate for this destination.',
@@ -231,6 +233,8 @@ export const TEXT = {
     'error.OTHER': 'Something unexpected went wrong. Try again; if it persists, contact support.',
   },
 };
+
+for (const language of LANGUAGES) Object.assign(TEXT[language], PAYMENT_TEXT[language]);
 
 export function t(language, key, values = {}) {
   const text = TEXT[language]?.[key] ?? TEXT.en[key] ?? key;

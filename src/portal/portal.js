@@ -6,6 +6,7 @@ import { countryName, formatDate, formatDuration, formatMicros, formatRate } fro
 import { localDestination } from './destination.js';
 import { isTransient, resay, say } from './messages.js';
 import { labelCells } from './layout.js';
+import { brandName, changeCard, finishAuthentication, finishReturn, needsAuthentication, paymentsOn, renderPayments } from './payments.js';
 
 const LANGUAGE_STORAGE = 'solde.language';
 const HISTORY_PAGE = 20;
@@ -110,6 +111,15 @@ async function enter() {
   const accountId = state.me.account_id ?? (await pickableAccount());
   if (!accountId) throw new ApiError('FORBIDDEN', 'no account', 403);
   await loadAccount(accountId);
+  // Back from a hosted card or payment page: finish it, then show the account as it is now.
+  const back = await finishReturn(accountPath, (key, values) => t(state.language, key, values)).catch((error) => {
+    showError($('card-error'), error);
+    return null;
+  });
+  if (back) {
+    notice(back);
+    await loadAccount(accountId);
+  }
   $('api-key').value = '';
   show($('login-view'), false);
   show($('login-retry'), false);
@@ -172,7 +182,7 @@ function renderBalance() {
   $('balance-amount').textContent = money(state.balance.balance_micros);
   $('held').textContent = money(state.balance.held_micros);
   $('available').classList.toggle('low', BigInt(state.balance.available_micros) <= 0n);
-  show($('open-topup'), mayWrite());
+  renderPayments({ account: state.account, mayWrite: mayWrite(), $, show, text: (key, values) => t(state.language, key, values) });
 }
 
 function renderTopupChoices() {
@@ -191,7 +201,7 @@ function renderTopupChoices() {
     fieldset.append(label);
   }
   const card = state.account.card;
-  const brand = card ? card.brand.charAt(0).toUpperCase() + card.brand.slice(1) : '';
+  const brand = card ? brandName(card.brand) : '';
   $('card-on-file').textContent = card ? t(state.language, 'topup.card', { brand, last4: card.last4 }) : t(state.language, 'topup.noCard');
 }
 
@@ -214,7 +224,7 @@ function renderRecharge() {
   const stopped = recharge.stopped_reason;
   $('recharge-stopped').textContent = stopped ? stoppedText(state.language, stopped) : '';
   show($('recharge-stopped'), Boolean(stopped));
-  for (const element of $('recharge-form').elements) element.disabled = !mayWrite();
+  for (const element of $('recharge-form').elements) element.disabled = !mayWrite() || !paymentsOn(state.account);
 }
 
 function renderCountries() {
@@ -373,6 +383,7 @@ function openTopup() {
   // never be charged twice for one click.
   state.topupRequestId = crypto.randomUUID();
   show($('topup-error'), false);
+  show($('topup-auth'), false);
   show($('topup-form'), true);
   $('topup-amounts').querySelector('input')?.focus();
 }
@@ -393,6 +404,7 @@ async function confirmTopup(event) {
     renderHistory();
   } catch (error) {
     showError($('topup-error'), error);
+    show($('topup-auth'), needsAuthentication(error));
   } finally {
     $('confirm-topup').disabled = false;
   }
@@ -469,6 +481,8 @@ function start() {
   $('cancel-topup').addEventListener('click', () => show($('topup-form'), false));
   $('topup-form').addEventListener('submit', confirmTopup);
   $('recharge-form').addEventListener('submit', saveRecharge);
+  $('change-card').addEventListener('click', () => changeCard(accountPath).catch((error) => showError($('card-error'), error)));
+  $('finish-auth').addEventListener('click', () => finishAuthentication(accountPath, state.topupRequestId).catch((error) => showError($('topup-error'), error)));
   $('rates-country').addEventListener('change', pickCountry);
   $('number-form').addEventListener('submit', checkNumber);
   $('history-more').addEventListener('click', moreHistory);

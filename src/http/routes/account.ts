@@ -65,7 +65,7 @@ export function accountRoutes(deps: AccountDeps) {
         response: { 200: ACCOUNT_SCHEMA, ...ERROR_RESPONSES } },
     }, async (request) => {
       const account = await requireAccount(deps.pool, request.params.accountId);
-      return accountJson(account, await currentPaymentMethod(deps.pool, account.id), deps.amounts);
+      return accountJson(account, await currentPaymentMethod(deps.pool, account.id), deps.amounts, deps.funds.processor);
     });
 
     app.get<{ Params: Params }>('/accounts/:accountId/balance', {
