@@ -1,10 +1,11 @@
 import client from 'prom-client';
 
-// One registry for the whole process, served at /metrics. Money counters are in micro-units; Prometheus
-// stores samples as doubles, which is exact up to 2^53 micros (9 billion EUR) and is observability only:
-// no decision about money ever reads a metric.
+// One registry for the whole process, served at /metrics on a listener of its own (metrics-server.ts).
+// Money counters are in micro-units; Prometheus stores samples as doubles, which is exact up to 2^53
+// micros (9 billion EUR) and is observability only: no decision about money ever reads a metric.
 export const registry = new client.Registry();
-client.collectDefaultMetrics({ register: registry, prefix: 'solde_process_' });
+// prom-client's default names already start with process_ or nodejs_: the prefix is the product's only.
+client.collectDefaultMetrics({ register: registry, prefix: 'solde_' });
 
 export const callsTotal = new client.Counter({
   name: 'solde_calls_total', help: 'Calls by class and outcome', labelNames: ['class', 'outcome'] as const, registers: [registry],
