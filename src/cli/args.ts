@@ -1,7 +1,7 @@
 // What every `solde` command module shares: argument parsing and a migrated database for one command.
 import type { Config } from '../config';
-import { createPool, ensureDatabase, type Pool } from '../../rating/db/pool';
-import { migrate } from '../../rating/db/migrate';
+import type { Pool } from '../../rating/db/pool';
+import { openDatabase } from '../../rating/db/open';
 
 export interface ParsedArgs {
   readonly positional: string[];
@@ -29,10 +29,8 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
  * works on a fresh machine; the pool is closed afterwards whatever happens.
  */
 export async function withDatabase<T>(config: Config, work: (pool: Pool) => Promise<T>, connections = 2): Promise<T> {
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, connections);
+  const { pool } = await openDatabase(config, { poolSize: connections });
   try {
-    await migrate(pool);
     return await work(pool);
   } finally {
     await pool.end();
