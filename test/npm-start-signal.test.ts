@@ -69,6 +69,7 @@ describe('npm start', () => {
     });
     npm.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     npm.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    const npmClosed = new Promise<void>((resolve) => npm!.once('close', () => resolve()));
     for (let round = 0; round < WAIT_ROUNDS && !output.includes('portal and API at'); round += 1) await sleep(100);
     expect(output).toContain('portal and API at');
     solde = descendantsOf(npm.pid!).find((pid) => /^(\S*\/)?node .*src\/main\.ts/.test(commandOf(pid)));
@@ -77,6 +78,8 @@ describe('npm start', () => {
     npm.kill('SIGTERM');
     for (let round = 0; round < WAIT_ROUNDS && existsSync(`/proc/${solde}`); round += 1) await sleep(100);
     expect(existsSync(`/proc/${solde}`)).toBe(false);
+    // Everything node wrote has reached us once npm's pipes close (npm exits after its child).
+    await Promise.race([npmClosed, sleep(WAIT_ROUNDS * 100)]);
     expect(output).toContain('"signal":"SIGTERM"');
     expect(output).toContain('"msg":"stopped"');
   });
