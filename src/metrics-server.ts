@@ -26,9 +26,10 @@ export async function startMetricsServer(host: string, port: number, onError: (e
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (error: Error) => reject(new Error(`metrics listener ${host}:${port}: ${error.message}; set SOLDE_METRICS_HOST/SOLDE_METRICS_PORT to a free address`));
+    server.once('error', fail);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });

@@ -113,3 +113,15 @@ describe('logs', () => {
     expect(all).not.toContain('tok_sim_4242');
   });
 });
+
+describe('metrics listener', () => {
+  it('says which variable to change when its port is taken', async () => {
+    const first = await startMetricsServer('127.0.0.1', 0, (error) => { throw error; });
+    try {
+      const port = Number(new URL(first.address).port);
+      await expect(startMetricsServer('127.0.0.1', port, () => undefined)).rejects.toThrow(/SOLDE_METRICS_PORT/);
+    } finally {
+      await first.close();
+    }
+  });
+});
