@@ -1,5 +1,5 @@
 # Solde: TypeScript run by tsx (no build step), production dependencies only.
-FROM node:24-bookworm-slim
+FROM node:24.11.1-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

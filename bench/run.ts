@@ -10,7 +10,7 @@ const SCENARIOS = [
   'announce-assemble.ts',
   'client-floor.ts', 'redis-floor.ts', 'funds-reserve.ts', 'funds-reserve-settle.ts', 'auth-paid-call.ts',
   'sip-included-latency.ts', 'sip-paid-latency.ts',
-  'http-balance.ts',
+  'http-balance.ts', 'ledger-history.ts',
 ] as const;
 
 const filters = process.argv.slice(2);

@@ -8,6 +8,8 @@ export const ERROR_CODES = {
   BAD_AMOUNT: { http: 400, message: 'The amount is not valid' },
   BAD_NUMBER: { http: 400, message: 'The number cannot be understood' },
   BAD_CSV: { http: 400, message: 'The rate deck has a bad line; nothing was imported' },
+  BODY_TOO_LARGE: { http: 413, message: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, message: 'The request body has a content type this route does not take' },
   // lookups
   UNKNOWN_ACCOUNT: { http: 404, message: 'No such account' },
   UNKNOWN_ENTRY: { http: 404, message: 'No such ledger entry' },
@@ -31,6 +33,7 @@ export const ERROR_CODES = {
   BAD_WEBHOOK_SIGNATURE: { http: 400, message: 'The webhook signature is missing, forged or too old; nothing was changed' },
   // access
   UNAUTHENTICATED: { http: 401, message: 'A valid API key is required' },
+  KEY_IN_URL: { http: 400, message: 'API keys are never taken from the URL' },
   FORBIDDEN: { http: 403, message: 'This key may not do that' },
   RATE_LIMITED: { http: 429, message: 'Too many attempts; wait and try again' },
   NOT_FOUND: { http: 404, message: 'No such resource' },

@@ -3,8 +3,7 @@
 //   node --import tsx scripts/create-api-key.ts --role operator --label "first operator"
 //   node --import tsx scripts/create-api-key.ts --role account-admin --account acme --label "Acme office"
 import { loadConfig } from '../src/config';
-import { createPool, ensureDatabase } from '../rating/db/pool';
-import { migrate } from '../rating/db/migrate';
+import { openDatabase } from '../rating/db/open';
 import { issueKey, parseCreateKeyArgs, type CommandIO } from '../src/http/auth/create-key-command';
 
 const io: CommandIO = {
@@ -17,10 +16,8 @@ if (typeof request === 'number') {
   process.exitCode = request;
 } else {
   const config = loadConfig();
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 1);
+  const { pool } = await openDatabase(config, { poolSize: 1, onProgress: (line) => process.stderr.write(`${line}\n`) });
   try {
-    await migrate(pool, (line) => process.stderr.write(`${line}\n`));
     process.exitCode = await issueKey(pool, request, io);
   } finally {
     await pool.end();

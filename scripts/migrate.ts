@@ -1,14 +1,9 @@
-// npm run migrate: creates the database if needed and applies pending migrations.
+// npm run migrate: creates the database if needed, applies pending migrations as the owner role
+// (SOLDE_MIGRATION_DATABASE_URL) and grants the application role (SOLDE_DATABASE_URL).
 import { loadConfig } from '../src/config';
-import { createPool, ensureDatabase } from '../rating/db/pool';
-import { migrate } from '../rating/db/migrate';
+import { openDatabase } from '../rating/db/open';
 
 const config = loadConfig();
-await ensureDatabase(config.databaseUrl);
-const pool = createPool(config.databaseUrl, 1);
-try {
-  const applied = await migrate(pool, (line) => console.log(line));
-  console.log(applied.length ? `applied ${applied.length} migration(s)` : 'database is up to date');
-} finally {
-  await pool.end();
-}
+const { pool, applied } = await openDatabase(config, { poolSize: 1, onProgress: (line) => console.log(line) });
+await pool.end();
+console.log(applied.length ? `applied ${applied.length} migration(s)` : 'database is up to date');

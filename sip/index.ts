@@ -6,6 +6,7 @@ import { createAnnouncer } from './announce/index';
 import { attachToDrachtio, createSipApp, type SipApp } from './app';
 import type { AccountInfo, SipProcessConfig, TariffLookup } from './deps';
 import { createRtpengineMedia } from './media/rtpengine';
+import { trackSipLink } from './link-state';
 
 // The one call src/main.ts needs: builds the SIP application's dependencies from the configuration and
 // the parts the process already has (Postgres pool, funds engine, tariff store), and connects to
@@ -25,6 +26,8 @@ export interface SipParts {
 
 export interface RunningSip {
   readonly app: SipApp;
+  /** The link to drachtio-server is up (readiness). */
+  linkUp(): boolean;
   stop(deadlineSeconds?: number): Promise<void>;
 }
 
@@ -44,9 +47,11 @@ export async function startSipFromConfig(config: SipProcessConfig, parts: SipPar
     pool: parts.pool,
     logger,
   });
+  const link = trackSipLink(srf, config.drachtio);
   attachToDrachtio(srf, config.drachtio, logger);
   return {
     app,
+    linkUp: link.up,
     async stop(deadlineSeconds) {
       await app.stop(deadlineSeconds);
       media.close();

@@ -6,7 +6,10 @@ import type { PaymentsConfig } from '../rating/funds/payment-provider';
 import type { DrachtioConfig, SipProcessConfig } from '../sip/deps';
 
 export interface Config extends SipProcessConfig, FundsConfig {
+  /** The application role: what the running service connects as (no TRUNCATE, no schema changes). */
   readonly databaseUrl: string;
+  /** The owner role, same server and database: migrations only (rating/db/roles.ts). */
+  readonly migrationDatabaseUrl: string;
   readonly redisUrl: string;
   /** Prepended to every Redis key: lets tests and several Solde instances share one Redis. */
   readonly redisKeyPrefix: string;
@@ -14,6 +17,9 @@ export interface Config extends SipProcessConfig, FundsConfig {
   readonly httpPort: number;
   /** Behind a reverse proxy: whom to believe for X-Forwarded-For (false, true, or the proxies' addresses). */
   readonly httpTrustProxy: boolean | string;
+  /** Prometheus /metrics listener, apart from the public API (loopback by default). */
+  readonly metricsHost: string;
+  readonly metricsPort: number;
   readonly logLevel: string;
   /** ISO 3166 codes whose fixed lines are included in the subscription. */
   readonly includedCountries: readonly string[];
@@ -105,12 +111,14 @@ class Reader {
 export function loadConfig(env: Env = process.env): Config {
   const r = new Reader(env);
   const config: Config = {
-    databaseUrl: r.url('SOLDE_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/solde', ['postgres:', 'postgresql:']),
+    ...readDatabaseUrls(r, env),
     redisUrl: r.url('SOLDE_REDIS_URL', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:']),
     redisKeyPrefix: r.string('SOLDE_REDIS_PREFIX', 'solde:'),
     httpHost: r.string('SOLDE_HTTP_HOST', '127.0.0.1'),
     httpPort: r.int('SOLDE_HTTP_PORT', 8080, 0, 65535),
     httpTrustProxy: readTrustProxy(r),
+    metricsHost: r.string('SOLDE_METRICS_HOST', '127.0.0.1'),
+    metricsPort: r.int('SOLDE_METRICS_PORT', 9464, 0, 65535),
     logLevel: readLogLevel(r),
     includedCountries: r.countries('SOLDE_INCLUDED_COUNTRIES', 'DE,BE,ES,IT,NL,PT,AT,CH,GB,IE,LU,PL'),
     topupAmountsMicros: r.amounts('SOLDE_TOPUP_AMOUNTS', '10,20,50,100'),
@@ -130,6 +138,38 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
+}
+
+const POSTGRES = ['postgres:', 'postgresql:'];
+
+/**
+ * Two roles by default: migrations as the superuser of a trust-auth development server, the service as
+ * solde_app (created by the migrations). A deployment that sets only SOLDE_DATABASE_URL migrates and
+ * serves as that one role (the start-up log says the ledger is then unprotected).
+ */
+function readDatabaseUrls(r: Reader, env: Env): { databaseUrl: string; migrationDatabaseUrl: string } {
+  const databaseUrl = r.url('SOLDE_DATABASE_URL', 'postgres://solde_app@127.0.0.1:5432/solde', POSTGRES);
+  const appSet = (env.SOLDE_DATABASE_URL ?? '') !== '';
+  const ownerSet = (env.SOLDE_MIGRATION_DATABASE_URL ?? '') !== '';
+  // Only SOLDE_DATABASE_URL set: that one (already checked) role migrates too.
+  const migrationDatabaseUrl = appSet && !ownerSet ? databaseUrl
+    : r.url('SOLDE_MIGRATION_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/solde', POSTGRES);
+  const served = serverAndDatabase(databaseUrl);
+  const migrated = serverAndDatabase(migrationDatabaseUrl);
+  if (served !== null && migrated !== null && served !== migrated) {
+    r.problems.push(`SOLDE_MIGRATION_DATABASE_URL must name the server and database of SOLDE_DATABASE_URL `
+      + `(${migrated} vs ${served}); only the role may differ`);
+  }
+  return { databaseUrl, migrationDatabaseUrl };
+}
+
+function serverAndDatabase(databaseUrl: string): string | null {
+  try {
+    const url = new URL(databaseUrl);
+    return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return null;
+  }
 }
 
 function readLogLevel(r: Reader): string {

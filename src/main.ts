@@ -1,10 +1,11 @@
-// Solde's one startup file: validate configuration, prepare Postgres (database, migrations, sample deck),
-// connect Redis, build the rating, funds and announcement parts, serve HTTP, and attach to drachtio-server.
+// Solde's one startup file: validate configuration, prepare Postgres (database, migrations as the owner
+// role, then a pool of the application role, sample deck), connect Redis, build the rating, funds and
+// announcement parts, serve HTTP and metrics (apart), and attach to drachtio-server.
 // SIGTERM/SIGINT drain: no new calls, live calls settle as they end (bounded), then everything closes.
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from '../core/log';
-import { createPool, ensureDatabase, type Pool } from '../rating/db/pool';
-import { migrate } from '../rating/db/migrate';
+import type { Pool } from '../rating/db/pool';
+import { openDatabase } from '../rating/db/open';
 import { createClassifier } from '../rating/classify';
 import { TariffStore, importDeckIfEmpty } from '../rating/tariffs';
 import { FundsService, createFundsRedis } from '../rating/funds';
@@ -13,10 +14,13 @@ import { StripeProvider } from '../rating/funds/stripe/stripe-provider';
 import { StripeWebhooks } from '../rating/funds/stripe/webhooks';
 import { startSipFromConfig } from '../sip';
 import { createHttpServer, listenHttp } from './http/server';
+import { startMetricsServer } from './metrics-server';
 
 interface Running {
   /** Where the portal and API answer, e.g. http://127.0.0.1:8080 */
   readonly address: string;
+  /** Where Prometheus scrapes /metrics, e.g. http://127.0.0.1:9464 */
+  readonly metricsAddress: string;
   readonly stop: () => Promise<void>;
 }
 
@@ -33,18 +37,27 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     ? new StripeWebhooks(provider.stripe, config.payments.webhookSecret, funds, log) : null;
   const classify = createClassifier({ includedCountries: config.includedCountries });
 
-  const http = await createHttpServer({ config, pool, redis, logger: log, tariffs: tariffs.store, classify, funds, stripeWebhooks });
+  // HTTP serves before the SIP side exists; until then (and whenever the link is down) /ready says so.
+  let sipLinkUp = () => false;
+  const http = await createHttpServer({
+    config, pool, redis, logger: log, tariffs: tariffs.store, classify, funds, stripeWebhooks, sipLinkUp: () => sipLinkUp(),
+  });
   const address = await listenHttp(http, config.httpHost, config.httpPort);
   log.info({ address }, `portal and API at ${address}/`);
+  const metrics = await startMetricsServer(config.metricsHost, config.metricsPort, (err) => log.error({ err }, 'metrics collection failed'));
+  log.info({ address: metrics.address }, `metrics at ${metrics.address}/metrics`);
 
   const sip = await startSipFromConfig(config, { pool, funds, tariffs: tariffs.store, classify, logger: log });
+  sipLinkUp = sip.linkUp;
 
   return {
     address,
+    metricsAddress: metrics.address,
     async stop() {
       log.info('stopping: draining calls');
       await sip.stop();
       await http.close();
+      await metrics.close();
       await tariffs.watch.stop();
       await funds.stop();
       redis.disconnect();
@@ -55,10 +68,12 @@ export async function start(config: Config, log: Logger): Promise<Running> {
 }
 
 async function preparePostgres(config: Config, log: Logger): Promise<Pool> {
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl);
-  const applied = await migrate(pool, (line) => log.info(line));
+  const { pool, applied, separateRoles } = await openDatabase(config, { onProgress: (line) => log.info(line) });
   log.info({ applied: applied.length }, 'database schema up to date');
+  if (!separateRoles) {
+    log.warn('SOLDE_DATABASE_URL and SOLDE_MIGRATION_DATABASE_URL log in as one role: the service could change '
+      + 'the schema and the ledger; give it an application role of its own (README "Database roles")');
+  }
   return pool;
 }
 

@@ -1,8 +1,10 @@
 import client from 'prom-client';
 import { registry } from '../core/metrics';
 
-// The process's own metrics (Node's defaults) and the HTTP API's, on the one registry of core/metrics.ts.
-client.collectDefaultMetrics({ register: registry, prefix: 'solde_process_' });
+// The process's own metrics (Node's defaults) and the HTTP API's, on the one registry of core/metrics.ts,
+// served at /metrics on a listener of its own (metrics-server.ts).
+// prom-client's default names already start with process_ or nodejs_: the prefix is the product's only.
+client.collectDefaultMetrics({ register: registry, prefix: 'solde_' });
 
 export const httpRequestSeconds = new client.Histogram({
   name: 'solde_http_request_seconds', help: 'HTTP API and portal requests by route, method and status',

@@ -17,11 +17,14 @@ describe('defaults', () => {
   // toMatchObject, not toEqual: a field added later by another part must not break this test; add it here.
   it('an empty environment gives the documented defaults', () => {
     expect(loadConfig({})).toMatchObject({
-      databaseUrl: 'postgres://postgres@127.0.0.1:5432/solde',
+      databaseUrl: 'postgres://solde_app@127.0.0.1:5432/solde',
+      migrationDatabaseUrl: 'postgres://postgres@127.0.0.1:5432/solde',
       redisUrl: 'redis://127.0.0.1:6379/0',
       redisKeyPrefix: 'solde:',
       httpHost: '127.0.0.1',
       httpPort: 8080,
+      metricsHost: '127.0.0.1',
+      metricsPort: 9464,
       logLevel: 'info',
       includedCountries: ['DE', 'BE', 'ES', 'IT', 'NL', 'PT', 'AT', 'CH', 'GB', 'IE', 'LU', 'PL'],
       topupAmountsMicros: [10_000_000n, 20_000_000n, 50_000_000n, 100_000_000n],
@@ -41,6 +44,18 @@ describe('defaults', () => {
 
   it('the default plan of the classifier is the configured default', () => {
     expect(loadConfig({}).includedCountries).toEqual(DEFAULT_INCLUDED_COUNTRIES);
+  });
+
+  it('migrates as the one role named when only SOLDE_DATABASE_URL is set, as the owner role when both are', () => {
+    const app = 'postgres://solde_app:pw@db.example:5433/solde';
+    expect(loadConfig({ SOLDE_DATABASE_URL: app })).toMatchObject({ databaseUrl: app, migrationDatabaseUrl: app });
+    const owner = 'postgres://solde_owner:pw@db.example:5433/solde';
+    expect(loadConfig({ SOLDE_DATABASE_URL: app, SOLDE_MIGRATION_DATABASE_URL: owner })).toMatchObject({ databaseUrl: app, migrationDatabaseUrl: owner });
+  });
+
+  it('refuses an owner URL of another server or database than the application URL', () => {
+    const problems = problemsOf({ SOLDE_DATABASE_URL: 'postgres://a@h1/solde', SOLDE_MIGRATION_DATABASE_URL: 'postgres://o@h1/other' });
+    expect(problems).toEqual([expect.stringContaining('SOLDE_MIGRATION_DATABASE_URL must name the server and database')]);
   });
 
   it('an empty variable means the default', () => {
@@ -82,6 +97,8 @@ describe('bad values', () => {
   const cases: readonly [variable: string, value: string, mentions: string][] = [
     ['SOLDE_DATABASE_URL', 'mysql://db.example/solde', 'mysql://db.example/solde'],
     ['SOLDE_DATABASE_URL', 'not a url', 'not a url'],
+    ['SOLDE_MIGRATION_DATABASE_URL', 'mysql://db.example/solde', 'mysql://db.example/solde'],
+    ['SOLDE_METRICS_PORT', '65536', '65536'],
     ['SOLDE_REDIS_URL', 'http://cache.example', 'http://cache.example'],
     ['SOLDE_HTTP_PORT', '80a', '80a'],
     ['SOLDE_HTTP_PORT', '65536', '65536'],

@@ -98,9 +98,9 @@ describe('rate decks', () => {
     expect(response.json().rows).toBe(20_000);
   });
 
-  it('refuses an oversized JSON body with 400 BAD_INPUT', async () => {
+  it('refuses an oversized JSON body with 413 BODY_TOO_LARGE', async () => {
     const response = await inject('POST', '/accounts', { id: 'big', name: 'x'.repeat(100_000) });
-    expect(response.statusCode).toBe(400);
-    expect(response.json().error).toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/too large/i) });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error).toMatchObject({ code: 'BODY_TOO_LARGE', message: expect.stringMatching(/too large/i) });
   });
 });

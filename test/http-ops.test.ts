@@ -8,6 +8,7 @@ import { createPool, type Pool } from '../rating/db/pool';
 import { createTestFunds } from '../rating/funds/harness';
 import { createLogger } from '../core/log';
 import { createHttpServer } from '../src/http/server';
+import { startMetricsServer } from '../src/metrics-server';
 import { createHarness, type Harness } from './http-harness';
 
 const CLOSED_PORT = 1; // nothing listens on port 1: connections are refused at once
@@ -72,14 +73,27 @@ describe('readiness', () => {
 });
 
 describe('metrics', () => {
-  it('counts requests by route pattern and refused keys by reason', async () => {
-    await h.app.inject({ method: 'GET', url: '/api/v1/accounts/acme/balance', headers: support });
-    await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: 'Bearer nope' }, remoteAddress: '10.9.9.9' });
-    const text = (await h.app.inject('/metrics')).body;
-    expect(text).toMatch(/solde_http_request_seconds_count\{route="\/api\/v1\/accounts\/:accountId\/balance",method="GET",status="200"\} [1-9]/);
-    expect(text).toMatch(/solde_http_auth_failures_total\{reason="unauthenticated"\} [1-9]/);
-    expect(text).toContain('solde_topups_total');
-    expect(text).not.toContain('route="/api/v1/accounts/acme');
+  it('are served on their own loopback listener, not on the API port, with one solde_ prefix', async () => {
+    const metrics = await startMetricsServer('127.0.0.1', 0, (error) => { throw error; });
+    try {
+      expect(metrics.address).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      await h.app.inject({ method: 'GET', url: '/api/v1/accounts/acme/balance', headers: support });
+      await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: 'Bearer nope' }, remoteAddress: '10.9.9.9' });
+      const response = await fetch(`${metrics.address}/metrics`);
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      const text = await response.text();
+      expect(text).toMatch(/solde_http_request_seconds_count\{route="\/api\/v1\/accounts\/:accountId\/balance",method="GET",status="200"\} [1-9]/);
+      expect(text).toMatch(/solde_http_auth_failures_total\{reason="unauthenticated"\} [1-9]/);
+      expect(text).toContain('solde_topups_total');
+      expect(text).not.toContain('route="/api/v1/accounts/acme');
+      expect(text).toMatch(/^solde_process_cpu_user_seconds_total /m);
+      expect(text).toMatch(/^solde_nodejs_eventloop_lag_seconds /m);
+      expect(text).not.toContain('solde_process_process_');
+      expect((await fetch(`${metrics.address}/elsewhere`)).status).toBe(404);
+      expect((await h.app.inject('/metrics')).statusCode).toBe(404);
+    } finally {
+      await metrics.close();
+    }
   });
 });
 
@@ -97,5 +111,17 @@ describe('logs', () => {
     const all = h.logLines.join('\n');
     expect(all).not.toContain(admin.secret);
     expect(all).not.toContain('tok_sim_4242');
+  });
+});
+
+describe('metrics listener', () => {
+  it('says which variable to change when its port is taken', async () => {
+    const first = await startMetricsServer('127.0.0.1', 0, (error) => { throw error; });
+    try {
+      const port = Number(new URL(first.address).port);
+      await expect(startMetricsServer('127.0.0.1', port, () => undefined)).rejects.toThrow(/SOLDE_METRICS_PORT/);
+    } finally {
+      await first.close();
+    }
   });
 });

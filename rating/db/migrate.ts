@@ -1,16 +1,23 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Pool } from './pool';
+import { grantApplicationRole } from './roles';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 // Any constant: serialises migrations of concurrent starters on the same database.
 const MIGRATION_LOCK = 746_532_001;
 
+export interface MigrateOptions {
+  /** The application role to create (if missing) and grant (roles.ts); none: the pool's role serves too. */
+  readonly applicationRole?: string;
+}
+
 /**
  * Applies every rating/db/migrations/NNN_name.sql not applied yet, in name order, each in its own
- * transaction. Returns the names applied now. Safe to run from several processes at once.
+ * transaction, as the pool's role (the owner), then grants the application role. Returns the names
+ * applied now. Safe to run from several processes at once.
  */
-export async function migrate(pool: Pool, onProgress: (line: string) => void = () => undefined): Promise<string[]> {
+export async function migrate(pool: Pool, onProgress: (line: string) => void = () => undefined, options: MigrateOptions = {}): Promise<string[]> {
   const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort();
   const client = await pool.connect();
   const applied: string[] = [];
@@ -34,6 +41,8 @@ export async function migrate(pool: Pool, onProgress: (line: string) => void = (
       }
       applied.push(file);
     }
+    // Under the lock: two GRANTs on the same table at once fail with "tuple concurrently updated".
+    if (options.applicationRole !== undefined) await grantApplicationRole(client, options.applicationRole);
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     client.release();

@@ -122,16 +122,16 @@ export interface LedgerPage {
   readonly nextCursor: string | null;
 }
 
+/** $1 account, $2 cursor (entry id) or null, $3 rows; served by the (account_id, id) index (migration 050). */
+export const LEDGER_PAGE_SQL = `SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE account_id = $1 AND ($2::bigint IS NULL OR id < $2)
+     ORDER BY id DESC LIMIT $3`;
+
 /** Entries newest first, `limit` per page (1..500), older than the cursor `before` (an entry id). */
 export async function ledgerPage(pool: Pool, accountId: string, opts: { before?: string; limit?: number } = {}): Promise<LedgerPage> {
   const limit = opts.limit ?? 50;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500) throw new SoldeError('BAD_INPUT', 'limit must be 1 to 500');
   if (opts.before !== undefined && !/^\d{1,18}$/.test(opts.before)) throw new SoldeError('BAD_INPUT', 'cursor must be an entry id');
-  const { rows } = await pool.query<EntryRow>(
-    `SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE account_id = $1 AND ($2::bigint IS NULL OR id < $2)
-     ORDER BY id DESC LIMIT $3`,
-    [accountId, opts.before ?? null, limit + 1],
-  );
+  const { rows } = await pool.query<EntryRow>(LEDGER_PAGE_SQL, [accountId, opts.before ?? null, limit + 1]);
   const entries = rows.slice(0, limit).map(toEntry);
   return { entries, nextCursor: rows.length > limit ? entries[entries.length - 1]!.id : null };
 }

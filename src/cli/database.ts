@@ -1,14 +1,13 @@
-// A migrated database for one command: created and migrated first so that every command works on a
-// fresh machine; the pool is closed afterwards whatever happens.
+// A migrated database for one command: created and migrated first (as the owner role; the command then
+// works as the application role, rating/db/open.ts) so that every command works on a fresh machine; the
+// pool is closed afterwards whatever happens.
 import type { Config } from '../config';
-import { createPool, ensureDatabase, type Pool } from '../../rating/db/pool';
-import { migrate } from '../../rating/db/migrate';
+import type { Pool } from '../../rating/db/pool';
+import { openDatabase } from '../../rating/db/open';
 
 export async function withDatabase<T>(config: Config, work: (pool: Pool) => Promise<T>, connections = 2): Promise<T> {
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, connections);
+  const { pool } = await openDatabase(config, { poolSize: connections });
   try {
-    await migrate(pool);
     return await work(pool);
   } finally {
     await pool.end();

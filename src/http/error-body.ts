@@ -41,11 +41,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
     if (error instanceof MoneyError) return sendError(reply, 'BAD_AMOUNT', error.message);
     const fastifyError = error as FastifyError;
-    if (fastifyError.validation) return sendError(reply, 'BAD_INPUT', `${ERROR_CODES.BAD_INPUT.message}: ${fastifyError.message}`);
-    if (fastifyError.statusCode === 415 || fastifyError.statusCode === 413 || fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
-      || fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-      return sendError(reply, 'BAD_INPUT', `${ERROR_CODES.BAD_INPUT.message}: ${fastifyError.message}`);
-    }
+    const inputCode = inputErrorCode(fastifyError);
+    if (inputCode) return sendError(reply, inputCode, `${ERROR_CODES[inputCode].message}: ${fastifyError.message}`);
     const dependency = dependencyOf(error);
     if (dependency) {
       dependencyErrors.inc({ dependency });
@@ -57,6 +54,15 @@ export function installErrorHandlers(app: FastifyInstance): void {
     return sendError(reply, 'INTERNAL');
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`));
+}
+
+/** fastify's own refusals of a request's input: schema, size (413), content type (415), JSON syntax. */
+function inputErrorCode(error: FastifyError): ErrorCode | null {
+  if (error.validation) return 'BAD_INPUT';
+  if (error.statusCode === 413) return 'BODY_TOO_LARGE';
+  if (error.statusCode === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'BAD_INPUT';
+  return null;
 }
 
 /** Recognises a connection failure of Redis or Postgres, which deserves a 503 rather than a 500. */

@@ -1,6 +1,6 @@
 // The HTTP side of Solde: JSON API (/api/v1), the portal page (/portal/), OpenAPI (/openapi.json),
-// health, readiness and metrics. createHttpServer builds it; listenHttp starts it. The lead wires both
-// into src/main.ts.
+// health and readiness (metrics have a listener of their own: src/metrics-server.ts). createHttpServer
+// builds it; listenHttp starts it; src/main.ts wires both.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Classification } from '../../rating/contracts';
@@ -10,7 +10,8 @@ import type { Config } from '../config';
 import type { Logger } from '../../core/log';
 import { ApiKeyStore } from './auth/api-keys';
 import { installAuthentication } from './auth/authenticate';
-import { FailureLimiter } from './auth/failure-limiter';
+import { installBadKeyLimit } from './auth/bad-key-limit';
+import { refuseKeysInUrls, requestForLog } from './auth/url-keys';
 import { ERROR_BODY_SCHEMA, installErrorHandlers } from './error-body';
 import { openApiRoute, registerOpenApi } from './openapi';
 import { installValidation } from './validation';
@@ -41,8 +42,10 @@ export interface HttpDeps {
   readonly funds: FundsPort;
   /** Stripe's webhook receiver (rating/funds/stripe/webhooks.ts) when SOLDE_CARD_PROCESSOR=stripe. */
   readonly stripeWebhooks?: WebhookReceiver | null;
-  /** Bad-key rate limit; defaults suit production (10 failures per address per 5 minutes). */
-  readonly authFailures?: { maxFailures: number; windowSeconds: number };
+  /** The drachtio-server link, for /ready; absent where no SIP side runs. */
+  readonly sipLinkUp?: () => boolean;
+  /** Bad-key rate limit; defaults suit production (10 wrong keys per client per 5 minutes). */
+  readonly authFailures?: { maxFailures: number; windowSeconds: number; maxClients?: number };
 }
 
 const BODY_LIMIT_BYTES = 64 * 1024; // every JSON request is a few hundred bytes; rate decks have their own limit
@@ -50,18 +53,14 @@ const BODY_LIMIT_BYTES = 64 * 1024; // every JSON request is a few hundred bytes
 export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger and fastify's base logger type differ only in generics; the instance is the same.
-    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    // Request lines log the URL with any key in its query redacted (url-keys.ts).
+    loggerInstance: deps.logger.child({}, { serializers: { req: requestForLog } }) as unknown as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     // The bad-key rate limit counts per client address: behind a reverse proxy that address comes from
     // X-Forwarded-For, believed only from the proxies named by SOLDE_HTTP_TRUST_PROXY.
     trustProxy: deps.config.httpTrustProxy,
   });
   const keys = new ApiKeyStore(deps.pool);
-  const limiter = new FailureLimiter({
-    maxFailures: deps.authFailures?.maxFailures ?? 10,
-    windowSeconds: deps.authFailures?.windowSeconds ?? 300,
-    maxClients: 100_000,
-  });
   installValidation(app);
   app.addSchema(ERROR_BODY_SCHEMA);
   app.addSchema(ENTRY_SCHEMA);
@@ -69,9 +68,15 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   await registerOpenApi(app);
   installErrorHandlers(app);
   installRequestMetrics(app);
-  installAuthentication(app, keys, limiter);
+  refuseKeysInUrls(app);
+  const countBadKey = await installBadKeyLimit(app, {
+    maxFailures: deps.authFailures?.maxFailures ?? 10,
+    windowSeconds: deps.authFailures?.windowSeconds ?? 300,
+    maxClients: deps.authFailures?.maxClients ?? 100_000,
+  });
+  installAuthentication(app, keys, countBadKey);
   openApiRoute(app);
-  await app.register(opsRoutes({ pool: deps.pool, redis: deps.redis }));
+  await app.register(opsRoutes({ pool: deps.pool, redis: deps.redis, sipLinkUp: deps.sipLinkUp }));
   await app.register(portalRoutes);
   await app.register(meRoutes, { prefix: '/api/v1' });
   const amounts = { topupAmountsMicros: deps.config.topupAmountsMicros, rechargeThresholdsMicros: deps.config.rechargeThresholdsMicros };

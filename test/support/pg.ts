@@ -35,3 +35,28 @@ export async function createTestDatabase(migrated = true): Promise<TestDatabase>
     },
   };
 }
+
+/** A role name of its own for one test file (roles are per server, not per database). */
+export function testRoleName(): string {
+  return `solde_test_app_${randomBytes(6).toString('hex')}`;
+}
+
+/** The same database URL, logging in as another role (trust authentication: no password). */
+export function urlAs(databaseUrl: string, role: string): string {
+  const url = new URL(databaseUrl);
+  url.username = role;
+  url.password = '';
+  return url.toString();
+}
+
+/** Drops a role this test file created, after its database is dropped (nothing of it is left then). */
+export async function dropRole(role: string): Promise<void> {
+  if (!/^solde_test_app_[0-9a-f]{12}$/.test(role)) throw new Error(`not a test role: ${role}`);
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+  } finally {
+    await admin.end();
+  }
+}

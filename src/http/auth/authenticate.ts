@@ -1,12 +1,12 @@
 // Authentication and authorization of every API route, before the body is even read. A route declares
-// `config: { permission }`; one without it is public (health, metrics, the portal's static files).
-// Failed keys are counted per client address and rate limited; keys never reach the logs (core/log.ts
-// redacts the headers, and nothing here logs the key).
+// `config: { permission }`; one without it is public (health, the portal's static files). Wrong keys
+// are counted per client and rate limited (bad-key-limit.ts); keys never reach the logs (core/log.ts
+// redacts the headers, url-keys.ts refuses and redacts keys in URLs, and nothing here logs the key).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SoldeError } from '../../../core/errors';
 import { authFailures } from '../../metrics';
 import type { ApiKeyStore, Principal } from './api-keys';
-import type { FailureLimiter } from './failure-limiter';
+import type { CountBadKey } from './bad-key-limit';
 import { reachesAccount, roleMay, type Permission } from './permissions';
 
 declare module 'fastify' {
@@ -18,7 +18,7 @@ declare module 'fastify' {
   }
 }
 
-export function installAuthentication(app: FastifyInstance, keys: ApiKeyStore, limiter: FailureLimiter): void {
+export function installAuthentication(app: FastifyInstance, keys: ApiKeyStore, countBadKey: CountBadKey): void {
   app.decorateRequest('principal', null);
   // Answers of authenticated routes are one tenant's data: no shared cache (proxy, browser) may keep them.
   app.addHook('onSend', async (request, reply) => {
@@ -27,7 +27,7 @@ export function installAuthentication(app: FastifyInstance, keys: ApiKeyStore, l
   app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config.permission;
     if (!permission) return;
-    const principal = await authenticate(request, keys, limiter);
+    const principal = await authenticate(request, keys, countBadKey);
     request.principal = principal;
     authorize(principal, permission, request);
     // Every later line of this request names the tenant it is about (support and operator keys have none
@@ -38,19 +38,18 @@ export function installAuthentication(app: FastifyInstance, keys: ApiKeyStore, l
   });
 }
 
-async function authenticate(request: FastifyRequest, keys: ApiKeyStore, limiter: FailureLimiter): Promise<Principal> {
-  const client = request.ip;
-  const retryAfterSeconds = limiter.retryAfterSeconds(client);
-  if (retryAfterSeconds > 0) {
-    authFailures.inc({ reason: 'rate_limited' });
-    throw new SoldeError('RATE_LIMITED', `too many bad keys from this address; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
-  }
+async function authenticate(request: FastifyRequest, keys: ApiKeyStore, countBadKey: CountBadKey): Promise<Principal> {
   const secret = presentedKey(request);
   const principal = secret === null ? null : await keys.verify(secret);
   if (principal) return principal;
-  limiter.recordFailure(client);
+  // Only a wrong key counts towards the limit; a keyless request is simply not signed in.
+  const retryAfterSeconds = secret === null ? 0 : await countBadKey(request);
+  if (retryAfterSeconds > 0) {
+    authFailures.inc({ reason: 'rate_limited' });
+    throw new SoldeError('RATE_LIMITED', `too many wrong keys from this address; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
   authFailures.inc({ reason: 'unauthenticated' });
-  request.log.warn({ client, presented: secret !== null }, 'authentication failed');
+  request.log.warn({ client: request.ip, presented: secret !== null }, 'authentication failed');
   throw new SoldeError('UNAUTHENTICATED', secret === null
     ? 'send the key as "Authorization: Bearer <key>" or "X-Api-Key: <key>"'
     : 'this key is unknown or revoked');

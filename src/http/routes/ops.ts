@@ -1,19 +1,17 @@
-// Liveness, readiness and Prometheus metrics: public, unauthenticated, cheap.
+// Liveness and readiness: public, unauthenticated, cheap. Metrics are not here: they have a listener of
+// their own (src/metrics-server.ts), never the public API port.
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Pool } from '../../../rating/db/pool';
-import { dependencyErrors, registry } from '../../../core/metrics';
-// Every layer declares its metrics in its own module: /metrics lists them all, also before first use.
-import '../../metrics';
-import '../../../sip/metrics';
-import '../../../sip/announce/metrics';
-import '../../../rating/funds/metrics';
+import { dependencyErrors } from '../../../core/metrics';
 
 const CHECK_TIMEOUT_MS = 1_000;
 
 export interface OpsDeps {
   readonly pool: Pool;
   readonly redis: Redis;
+  /** The link to drachtio-server; absent where no SIP side runs (the HTTP side embedded alone). */
+  readonly sipLinkUp?: () => boolean;
 }
 
 type CheckResult = 'ok' | 'unavailable';
@@ -23,20 +21,25 @@ export function opsRoutes(deps: OpsDeps) {
     app.get('/health', { schema: { tags: ['ops'], summary: 'The process is up (liveness)', hide: false } }, async () => ({ status: 'ok' }));
 
     app.get('/ready', {
-      schema: { tags: ['ops'], summary: 'Redis and Postgres answer (readiness); 503 when either does not' },
+      schema: { tags: ['ops'], summary: 'Redis, Postgres and the drachtio-server link answer (readiness); 503 when one does not' },
     }, async (_request, reply) => {
       const [redis, postgres] = await Promise.all([
         check(app, 'redis', () => deps.redis.ping()),
         check(app, 'postgres', () => deps.pool.query('SELECT 1')),
       ]);
-      const ready = redis === 'ok' && postgres === 'ok';
-      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: { redis, postgres } });
-    });
-
-    app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
-      return reply.type(registry.contentType).send(await registry.metrics());
+      const checks: Record<string, CheckResult> = { redis, postgres };
+      if (deps.sipLinkUp) checks.sip = sipCheck(app, deps.sipLinkUp());
+      const ready = Object.values(checks).every((result) => result === 'ok');
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
     });
   };
+}
+
+function sipCheck(app: FastifyInstance, up: boolean): CheckResult {
+  if (up) return 'ok';
+  dependencyErrors.inc({ dependency: 'drachtio' });
+  app.log.warn({ dependency: 'drachtio' }, 'readiness check failed: not connected to drachtio-server');
+  return 'unavailable';
 }
 
 async function check(app: FastifyInstance, dependency: 'redis' | 'postgres', probe: () => Promise<unknown>): Promise<CheckResult> {
