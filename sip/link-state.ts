@@ -2,7 +2,7 @@
 // successful 'connect' until the socket fails, closes or drachtio-srf starts reconnecting; outbound mode
 // (drachtio-server connects to Solde for each call), up once Solde listens.
 import type Srf from 'drachtio-srf';
-import type { DrachtioConfig } from '../src/config';
+import type { DrachtioConfig } from './deps';
 
 export interface SipLink {
   up(): boolean;
