@@ -19,6 +19,7 @@ beforeAll(async () => {
   r = await createTestRedis();
   process.env.SOLDE_DATABASE_URL = db.url;
   process.env.SOLDE_REDIS_PREFIX = r.prefix;
+  process.env.SOLDE_CARD_PROCESSOR = 'simulator'; // these top-ups use the simulator's test cards
   expect((await run('account', 'create', 'acme', '--name', 'Acme', '--language', 'en')).code).toBe(0);
   expect((await run('account', 'card', 'acme', 'tok_sim_4242', '4242', 'visa')).code).toBe(0);
 });

@@ -21,6 +21,7 @@ export const PAYMENT_TEXT = {
     'error.PAYMENT_NEEDS_AUTHENTICATION': 'Votre banque demande de confirmer ce paiement. Rien n\u2019a été débité : confirmez-le avec le bouton ci-dessous.',
     'error.PAYMENTS_NOT_CONFIGURED': 'Le paiement par carte n\u2019est pas activé sur ce service. Contactez votre administrateur.',
     'error.UNKNOWN_PAYMENT': 'Ce paiement est introuvable. Rechargez la page.',
+    'error.BAD_WEBHOOK_SIGNATURE': 'La notification du processeur de paiement n\u2019a pas pu être vérifiée\u00a0; rien n\u2019a changé.',
   },
   en: {
     'payments.off': 'Card payments are not enabled on this service: adding funds and auto-recharge are unavailable. Contact your administrator.',
@@ -41,5 +42,6 @@ export const PAYMENT_TEXT = {
     'error.PAYMENT_NEEDS_AUTHENTICATION': 'Your bank asks you to confirm this payment. Nothing was charged: confirm it with the button below.',
     'error.PAYMENTS_NOT_CONFIGURED': 'Card payments are not enabled on this service. Contact your administrator.',
     'error.UNKNOWN_PAYMENT': 'This payment cannot be found. Reload the page.',
+    'error.BAD_WEBHOOK_SIGNATURE': 'The card processor\u2019s notification could not be verified; nothing was changed.',
   },
 };

@@ -43,7 +43,8 @@ export function needsAuthentication(error) {
 
 /**
  * Back from a hosted page: finishes its checkout (the card goes on file, or the top-up is credited) and
- * returns the sentence to show, or null when the page was not opened from a checkout.
+ * returns what `text` makes of the sentence to show (a string, or a render function), or null when the
+ * page was not opened from a checkout.
  */
 export async function finishReturn(accountPath, text) {
   const params = new URLSearchParams(location.search);

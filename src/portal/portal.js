@@ -112,7 +112,8 @@ async function enter() {
   if (!accountId) throw new ApiError('FORBIDDEN', 'no account', 403);
   await loadAccount(accountId);
   // Back from a hosted card or payment page: finish it, then show the account as it is now.
-  const back = await finishReturn(accountPath, (key, values) => t(state.language, key, values)).catch((error) => {
+  // finishReturn says what happened as a sentence to render, so that it follows a change of language.
+  const back = await finishReturn(accountPath, (key, values) => () => t(state.language, key, values)).catch((error) => {
     showError($('card-error'), error);
     return null;
   });
