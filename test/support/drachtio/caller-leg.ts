@@ -6,35 +6,11 @@ import { Mailbox, DEFAULT_WAIT_MS } from './mailbox';
 import { applyReceivedVia } from './received-via';
 import { SipMessage, buildSipMessage, byteLengthOf, copyHeaders, headerParam, headerRecord, uriOf, type SipHeader } from './sip-message';
 import { sendInDialogRequest } from './in-dialog-request';
-import { newEndpointBranch, newEndpointCallId, newEndpointTag, newSofiaTag, newTransactionId } from './sip-ids';
+import { newSofiaTag, newTransactionId } from './sip-ids';
 import { sofiaVerdict } from './sofia-precheck';
 import { NOK, dialogIdOf, failureLeader, networkLeader, responseSentLeader, type HostPort } from './wire-leaders';
 import { extraHeaders, withBody } from './header-rules';
-
-export interface PlaceCallOptions {
-  /** Calling user (`0033123456789`), a full URI (`sip:100@pbx.example`) or a name-addr (`"Alice" <sip:100@pbx>`). */
-  readonly from: string;
-  /** Dialled user (`0612345678`) or a full request URI. */
-  readonly to: string;
-  /** Where the INVITE comes from (the PBX); default 127.0.0.1:5090 as in the transcripts. */
-  readonly source?: HostPort;
-  /** The SDP offer; undefined gives a plain PCMU offer, null sends no body. */
-  readonly sdp?: string | null;
-  /** Extra headers, printed after Contact in the given order. */
-  readonly headers?: Readonly<Record<string, string>>;
-  /**
-   * Exactly this SIP text as the received INVITE (for malformed-INVITE tests). It goes through the
-   * same gate as a real drachtio-server: see `leg.serverVerdict` and sofia-precheck.ts.
-   */
-  readonly rawRequest?: string;
-  /** ACK a 2xx as soon as it arrives, as a phone does (default true). */
-  readonly autoAck?: boolean;
-}
-
-export const DEFAULT_OFFER_SDP = [
-  'v=0', 'o=caller 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0',
-  'm=audio 40000 RTP/AVP 0 101', 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:101 telephone-event/8000', 'a=sendrecv', '',
-].join('\r\n');
+import { buildInvite, inDialogHeaders, rawHeaders, type PlaceCallOptions } from './caller-invite';
 
 type CallerState = 'calling' | 'early' | 'confirmed' | 'terminated' | 'rejected-by-server';
 
@@ -288,18 +264,7 @@ export class CallerLeg {
   }
 
   private dialogRequestHeaders(method: string, cseq: number): SipHeader[] {
-    const invite = this.mustInvite();
-    const toWithTag = this.responses.find((r) => r.status >= 200)?.get('to') ?? invite.get('to') ?? '';
-    const contact = invite.get('contact');
-    return [
-      { name: 'Via', value: `SIP/2.0/UDP ${hostPortText(this.source)};branch=${newEndpointBranch()};rport` },
-      { name: 'Max-Forwards', value: '70' },
-      { name: 'From', value: invite.get('from') ?? '' },
-      { name: 'To', value: toWithTag },
-      { name: 'Call-ID', value: this.callId },
-      { name: 'CSeq', value: `${cseq} ${method}` },
-      ...(contact === undefined ? [] : [{ name: 'Contact', value: contact }]),
-    ];
+    return inDialogHeaders({ invite: this.mustInvite(), responses: this.responses, source: this.source, callId: this.callId }, method, cseq);
   }
 
   private deliverRequest(request: SipMessage, transport: 'udp' | '', transactionId: string): void {
@@ -323,33 +288,4 @@ export class CallerLeg {
     this.responseBox.close(reason);
     this.requestBox.close(reason);
   }
-}
-
-function buildInvite(options: PlaceCallOptions, source: HostPort, link: AppLink): SipMessage {
-  const requestUri = /^(sips?|tel):/i.test(options.to) ? options.to : `sip:${options.to}@${hostPortText(link.sipHost)}`;
-  const fromUri = options.from.includes('<') ? uriOf(options.from)
-    : /^(sips?|tel):/i.test(options.from) ? options.from : `sip:${options.from}@${hostPortText(source)}`;
-  const fromUser = /^sips?:([^@]+)@/i.exec(fromUri)?.[1];
-  const from = options.from.includes('<') ? options.from : `<${fromUri}>`;
-  const sdp = options.sdp === undefined ? DEFAULT_OFFER_SDP : options.sdp;
-  const headers: SipHeader[] = [
-    { name: 'Via', value: `SIP/2.0/UDP ${hostPortText(source)};branch=${newEndpointBranch()};rport` },
-    { name: 'Max-Forwards', value: '70' },
-    { name: 'From', value: `${from};tag=${newEndpointTag()}` },
-    { name: 'To', value: `<${requestUri}>` },
-    { name: 'Call-ID', value: newEndpointCallId() },
-    { name: 'CSeq', value: '1 INVITE' },
-    { name: 'Contact', value: `<sip:${fromUser === undefined ? '' : `${fromUser}@`}${hostPortText(source)}>` },
-    ...Object.entries(options.headers ?? {}).map(([name, value]) => ({ name, value })),
-  ];
-  if (sdp !== null) headers.push({ name: 'Content-Type', value: 'application/sdp' });
-  return buildSipMessage(`INVITE ${requestUri} SIP/2.0`, headers, sdp ?? '');
-}
-
-function rawHeaders(raw: string): SipHeader[] {
-  const head = raw.replace(/\r\n/g, '\n').split('\n\n')[0] ?? '';
-  return head.split('\n').slice(1).flatMap((line) => {
-    const colon = line.indexOf(':');
-    return colon <= 0 ? [] : [{ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() }];
-  });
 }

@@ -5,7 +5,8 @@
 import net from 'node:net';
 import type { AppLink, ClientTransactionHandler, DialogHandler, ServerTransactionHandler } from './app-link';
 import { BLeg } from './b-leg';
-import { CallerLeg, type PlaceCallOptions } from './caller-leg';
+import { CallerLeg } from './caller-leg';
+import type { PlaceCallOptions } from './caller-invite';
 import { FrameDecoder, encodeFrame, parseFramePayload, type Frame } from './framing';
 import { DEFAULT_WAIT_MS, Mailbox } from './mailbox';
 import { parseSipMessage, type SipMessage } from './sip-message';
