@@ -1,13 +1,12 @@
 // The page's scripts are ES modules the browser fetches one by one: every module index.html reaches
 // through its imports must be served by the portal route as JavaScript, or the whole page stays blank.
 // The graph is read from the files themselves, so a new module is checked without being listed here.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portalRoutes } from '../src/http/routes/portal';
 
 const PORTAL_DIR = 'src/portal/';
-const MAX_FILE_LINES = 300;
 const MAX_MODULES = 100; // bounds the walk below
 
 /** The modules the page loads: index.html's module script and, transitively, everything it imports. */
@@ -46,12 +45,5 @@ describe('portal files', () => {
       expect(response.headers['content-type'], name).toMatch(/^(text|application)\/javascript/);
       expect(response.body, name).toBe(readFileSync(PORTAL_DIR + name, 'utf8'));
     }
-  });
-
-  it(`keeps every file of the page under ${MAX_FILE_LINES} lines`, () => {
-    const long = readdirSync(PORTAL_DIR)
-      .map((name) => ({ name, lines: readFileSync(PORTAL_DIR + name, 'utf8').split('\n').length - 1 }))
-      .filter(({ lines }) => lines > MAX_FILE_LINES);
-    expect(long).toEqual([]);
   });
 });
