@@ -45,7 +45,8 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
   clearTimeout(timer);
 }
 
-function freeUdpPort(): Promise<number> {
+/** A UDP port nobody on 127.0.0.1 holds right now (the kernel's choice). */
+export function freeUdpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');
     socket.once('error', reject);
