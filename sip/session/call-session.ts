@@ -39,6 +39,8 @@ export class CallSession {
   extension = '';
   /** The user part of the request URI: what the PBX dialled. */
   dialled = '';
+  /** The INVITE's Max-Forwards (at least 1 once validated): the B leg goes out with one less. */
+  maxForwards = 70;
   classification: Classification | null = null;
   tariff: Tariff | null = null;
   grant: Grant | null = null;

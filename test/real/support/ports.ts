@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { freeUdpPort } from '../../support/rtpengine';
 
@@ -30,4 +31,13 @@ export async function waitForUdpBound(port: number, timeoutMs: number, what: str
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`${what}: nothing bound UDP port ${port} within ${timeoutMs} ms`);
+}
+
+/** Holds the carrier trunk's port while a call must not reach it; counts what arrives there anyway. */
+export async function watchTrunk(port: number): Promise<{ readonly packets: number; close(): void }> {
+  const socket = createSocket('udp4');
+  let packets = 0;
+  socket.on('message', () => { packets += 1; });
+  await new Promise<void>((resolve) => socket.bind(port, '127.0.0.1', () => resolve()));
+  return { get packets() { return packets; }, close: () => socket.close() };
 }

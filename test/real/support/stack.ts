@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { startRtpengine, type TestRtpengine } from '../../support/rtpengine';
 import { startRealDrachtio, type RealDrachtio } from './drachtio-server';
 import { freeTcpPort, freeUdpPort } from './ports';
 import { startSoldeProcess, type SoldeProcess } from './solde-process';
+import { startWireProxy, type WireProxy } from './wire-proxy';
 
 // One real-server test file's whole stack: its own Postgres database and Redis prefix, a real rtpengine,
 // the real drachtio-server, and Solde as a separate process (src/main.ts). The accounts exist before
@@ -31,12 +33,18 @@ export interface StackAccount {
   readonly balanceMicros: bigint;
   /** The PBX's address (a /32); default 127.0.0.1. */
   readonly source?: string;
+  /** Default 50. */
+  readonly maxConcurrentCalls?: number;
 }
 
 export interface StackOptions {
   readonly mode: 'inbound' | 'outbound';
   readonly meterIntervalSeconds: number;
   readonly accounts: readonly StackAccount[];
+  /** Inbound mode: Solde connects through a frame-keeping pipe (recording transcripts). */
+  readonly recordWire?: boolean;
+  /** An rtpengine started by the caller (benchmarks need more ports); stopped by the caller too. */
+  readonly rtpengine?: TestRtpengine;
 }
 
 export interface RealStack {
@@ -48,6 +56,8 @@ export interface RealStack {
   /** The carrier trunk's SIP port on 127.0.0.1 (SOLDE_TRUNK_URI). */
   readonly trunkPort: number;
   readonly announcementsDir: string;
+  /** With recordWire: every frame between Solde and drachtio-server. */
+  readonly wire?: WireProxy;
   /** The call record Solde wrote for a caller's Call-ID and From tag, once it is there (bounded wait). */
   callRecord(callId: string, fromTag: string, timeoutMs?: number): ReturnType<typeof readCallRecord>;
   /** Calls in progress in the Solde process (its /metrics solde_active_calls). */
@@ -71,16 +81,18 @@ export async function startRealStack(options: StackOptions): Promise<RealStack> 
   const close = async () => { for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined); };
   try {
     for (const account of options.accounts) {
-      await funds.createAccount({ id: account.id, name: account.id, language: 'en', maxConcurrentCalls: 50 });
+      await funds.createAccount({ id: account.id, name: account.id, language: 'en', maxConcurrentCalls: account.maxConcurrentCalls ?? 50 });
       if (account.balanceMicros > 0n) await fundAccount(funds, account.id, account.balanceMicros, `fund-${account.id}`);
       await addPbxSource(db.pool, account.id, `${account.source ?? '127.0.0.1'}/32`);
     }
     await funds.flush();
-    const rtpengine = await startRtpengine();
-    cleanups.push(() => rtpengine.stop());
+    const rtpengine = options.rtpengine ?? await startRtpengine();
+    if (options.rtpengine === undefined) cleanups.push(() => rtpengine.stop());
     const appPort = options.mode === 'outbound' ? await freeTcpPort() : undefined;
     const drachtio = await startRealDrachtio({ secret: SECRET, outboundAppPort: appPort });
     cleanups.push(() => drachtio.stop());
+    const wire = options.recordWire ? await startWireProxy(drachtio.adminPort) : undefined;
+    if (wire) cleanups.push(() => wire.close());
     const trunkPort = await freeUdpPort();
     const deckPath = join(dir, 'deck.csv');
     writeFileSync(deckPath, DECK);
@@ -92,7 +104,7 @@ export async function startRealStack(options: StackOptions): Promise<RealStack> 
       SOLDE_RTPENGINE_NG: `${rtpengine.host}:${rtpengine.ngPort}`, SOLDE_TRUNK_URI: `sip:127.0.0.1:${trunkPort}`,
       DRACHTIO_SECRET: SECRET,
       ...(appPort === undefined
-        ? { DRACHTIO_HOST: '127.0.0.1', DRACHTIO_PORT: String(drachtio.adminPort) }
+        ? { DRACHTIO_HOST: '127.0.0.1', DRACHTIO_PORT: String(wire?.port ?? drachtio.adminPort) }
         : { DRACHTIO_LISTEN_PORT: String(appPort) }),
     };
     const ready = options.mode === 'inbound' ? /connected to drachtio-server/ : /listening for drachtio-server/;
@@ -100,7 +112,7 @@ export async function startRealStack(options: StackOptions): Promise<RealStack> 
     cleanups.push(() => solde.stop());
     const activeCalls = () => readActiveCalls(solde.httpAddress);
     return {
-      drachtio, solde, rtpengine, db, funds, trunkPort, announcementsDir, close, activeCalls,
+      drachtio, solde, rtpengine, db, funds, trunkPort, announcementsDir, wire, close, activeCalls,
       callRecord: (callId, fromTag, timeoutMs = 10_000) => waitForRecord(db, callId, fromTag, timeoutMs),
       async waitIdle(timeoutMs) {
         const deadline = Date.now() + timeoutMs;
@@ -135,4 +147,22 @@ async function readActiveCalls(httpAddress: string): Promise<number> {
   let live = 0;
   for (const line of text.split('\n')) if (line.startsWith('solde_active_calls{')) live += Number(line.split(' ').at(-1));
   return live;
+}
+
+export const EUR = 1_000_000n;
+
+/**
+ * One stack for a test file: started in beforeAll, closed in afterAll. The object returned stands for the
+ * started stack (its properties are read from it once beforeAll has run).
+ */
+export function useRealStack(options: StackOptions): RealStack {
+  let started: RealStack | undefined;
+  beforeAll(async () => { started = await startRealStack(options); });
+  afterAll(async () => { await started?.close(); });
+  return new Proxy({} as RealStack, {
+    get(_target, property) {
+      if (started === undefined) throw new Error('the real-server stack is not started (beforeAll failed, see above)');
+      return Reflect.get(started, property);
+    },
+  });
 }
