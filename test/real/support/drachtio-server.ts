@@ -36,7 +36,9 @@ export async function startRealDrachtio(options: RealDrachtioOptions): Promise<R
   } catch (error) {
     await child.stop();
     rmSync(dir, { recursive: true, force: true });
-    throw error;
+    const hint = /ENOENT/.test(child.output())
+      ? '\ndrachtio-server is not installed: npm run install-drachtio -- <folder with build.sh and the source archive>' : '';
+    throw new Error(`${(error as Error).message}${hint}`);
   }
   return {
     host: '127.0.0.1', sipPort, adminPort, process: child,
