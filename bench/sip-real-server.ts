@@ -19,8 +19,11 @@ rate, a bounded count per run (-r, -m); drachtio-server hands each INVITE to Sol
 process started as in production (node --import tsx src/main.ts, configuration in the environment, info
 logging); a real rtpengine anchors and announces paid calls; a second SIPp is the carrier and answers at once;
 the PBX hangs up as soon as it is answered. Response times are SIPp's own (-trace_rtt): INVITE sent to 183
-received (paid: rated, first grant reserved, media anchored) and to 200 received (paid: after the whole
-balance announcement, about 5.7 s, is played; included: the carrier's answer relayed). A failed call is
+received (paid: rated, first grant reserved, media anchored) and to 200 received (included: the carrier's
+answer relayed; paid: after the whole balance announcement is played, about 12.5 s for the bench account's
+2000 EUR and its thousands of minutes, so INVITE→200 is that plus the bridge; SIPp starts this second
+measure at the 100 Trying, which sofia sends within a millisecond of the INVITE). SIPp's clock ticks make
+the times multiples of 4 ms. A failed call is
 SIPp's count (an unexpected message or a timeout), with the reasons from SIPp's error log. CPU is each
 process's user+system time over the run divided by the calls offered (USER_HZ ticks: 10 ms granularity). Everything shares the machine's 2 cores with the load generators (both SIPps)
 and other engineers' work: the figures are upper bounds, not capacity. Run: \`node --import tsx

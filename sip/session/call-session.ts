@@ -1,3 +1,4 @@
+import { relayReinvites } from './reinvite';
 import type Srf from 'drachtio-srf';
 import type { Classification, Hold, Tariff } from '../../rating/contracts';
 import type { Micros } from '../../rating/money';
@@ -172,6 +173,7 @@ export class CallSession {
     this.phase = 'answered';
     uas.on('destroy', () => this.hungUpBy('caller'));
     uac.on('destroy', () => this.hungUpBy('callee'));
+    relayReinvites(this, uas, uac);
     // A BYE can arrive before createB2BUA's promise lets us listen: the dialog is then already down.
     const connected = (dialog: Srf.Dialog) => (dialog as unknown as { connected?: boolean }).connected !== false;
     if (!connected(uas)) this.hungUpBy('caller');

@@ -34,6 +34,19 @@ describe('free calls', () => {
     expect(await stack.funds.balance('acme')).toMatchObject({ availableMicros: 20n * EUR, heldMicros: 0n });
   });
 
+  it('a re-INVITE from the PBX (new media port) reaches the carrier, and the carrier\'s new answer reaches the PBX', async () => {
+    const result = await placeCall(stack, {
+      name: 'reinvite', dialled: GERMANY,
+      steps: [{ kind: 'answered', timeoutMs: 10_000 }, { kind: 'reinvite', cseq: 2, timeoutMs: 5_000 }, { kind: 'bye' }],
+      carrier: { kind: 'answer', ringMs: 10, reinvite: true, hangup: { by: 'caller', timeoutMs: 10_000 } },
+    });
+    const [, reinvite] = tracedMessages(result.carrier!).filter((m) => m.direction === 'received' && m.startLine.startsWith('INVITE '));
+    expect(reinvite?.text).toContain('m=audio 6002 '); // the PBX's new port, not anchored
+    const reanswer = tracedMessages(result.caller).find((m) => m.header('cseq') === '2 INVITE' && m.startLine.startsWith('SIP/2.0 200'));
+    expect(reanswer?.text).toContain('m=audio 6002 '); // the carrier's new port
+    expect(await stack.callRecord(result.callId, result.fromTag)).toMatchObject({ endingReason: 'caller-bye', costMicros: 0n });
+  });
+
   it('the callee hangs up first: the caller gets BYE, the record says callee-bye', async () => {
     const result = await placeCall(stack, {
       name: 'callee-bye', dialled: GERMANY, steps: [{ kind: 'answered', timeoutMs: 10_000 }, { kind: 'expect-bye', timeoutMs: 10_000 }],

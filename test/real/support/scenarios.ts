@@ -25,7 +25,9 @@ export type CallerStep =
   | { readonly kind: 'pause'; readonly ms: number }
   | { readonly kind: 'bye' }
   | { readonly kind: 'expect-bye'; readonly timeoutMs: number }
-  | { readonly kind: 'cancel'; readonly timeoutMs: number };
+  | { readonly kind: 'cancel'; readonly timeoutMs: number }
+  /** A re-INVITE in the dialog (a PBX's session refresh or hold): expects 200 and ACKs it. */
+  | { readonly kind: 'reinvite'; readonly cseq: number; readonly timeoutMs: number };
 
 /** The INVITE's branch, repeated by its CANCEL and by the ACK of a non-2xx answer (same transaction). */
 const INVITE_BRANCH = 'z9hG4bK-[pid]-[call_number]-invite';
@@ -72,48 +74,26 @@ function callerStep(step: CallerStep, common: string, uri: string): string {
     case 'expect':
       return `<recv response="${step.status}" timeout="${step.timeoutMs}"${step.optional ? ' optional="true"' : ''}${rtd(step.rtd)}/>`;
     case 'expect-final-error':
-      return `<recv response="${step.status}" timeout="${step.timeoutMs}"/>
-<send><![CDATA[
-ACK ${uri} SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=${INVITE_BRANCH}
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-CSeq: 1 ACK
-Max-Forwards: 70
-Content-Length: 0
-
-]]></send>`;
+      // The ACK of a non-2xx answer belongs to the INVITE's transaction: same URI and branch.
+      return `<recv response="${step.status}" timeout="${step.timeoutMs}"/>\n<send>${request('ACK', uri, INVITE_BRANCH, 1)}</send>`;
     case 'answered':
       // A free call relays the carrier's 180; a paid call keeps it from the caller (tests assert which).
       return `<recv response="180" optional="true" timeout="${step.timeoutMs}"/>
 <recv response="200" rrs="true" timeout="${step.timeoutMs}"${rtd(step.rtd)}/>
-<send><![CDATA[
-ACK [next_url] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-CSeq: 1 ACK
-Max-Forwards: 70
-Content-Length: 0
-
-]]></send>`;
+<send>${request('ACK', '[next_url]', '[branch]', 1)}</send>`;
     case 'pause':
       return `<pause milliseconds="${step.ms}"/>`;
     case 'bye':
-      return `<send retrans="500"><![CDATA[
-BYE [next_url] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-CSeq: 2 BYE
-Max-Forwards: 70
-Content-Length: 0
-
-]]></send>
-<recv response="200" timeout="5000"/>`;
+      // CSeq 10: above any re-INVITE's.
+      return `<send retrans="500">${request('BYE', '[next_url]', '[branch]', 10)}</send>\n<recv response="200" timeout="5000"/>`;
+    case 'reinvite': {
+      const sdp = offerSdp(6002).replace('o=pbx 1 1', 'o=pbx 1 2');
+      const extra = 'Contact: <sip:pbx@[local_ip]:[local_port]>\nContent-Type: application/sdp\n';
+      return `<send retrans="500">${request('INVITE', '[next_url]', '[branch]', step.cseq, extra, sdp)}</send>
+<recv response="100" optional="true" timeout="${step.timeoutMs}"/>
+<recv response="200" timeout="${step.timeoutMs}"/>
+<send>${request('ACK', '[next_url]', '[branch]', step.cseq)}</send>`;
+    }
     case 'expect-bye':
       return `<recv request="BYE" timeout="${step.timeoutMs}"/>
 ${okToLast()}`;
@@ -132,6 +112,21 @@ ${callerStep({ kind: 'expect-final-error', status: 487, timeoutMs: step.timeoutM
   }
 }
 
+/** A request in the dialog of the last message: its From, To and Call-ID; a body gets its length. */
+function request(method: string, target: string, branch: string, cseq: number, extraHeaders = '', body = ''): string {
+  return `<![CDATA[
+${method} ${target} SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=${branch}
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+CSeq: ${cseq} ${method}
+Max-Forwards: 70
+${extraHeaders}Content-Length: ${body ? '[len]' : '0'}
+
+${body ? `${body}\n` : ''}]]>`;
+}
+
 function okToLast(): string {
   return `<send><![CDATA[
 SIP/2.0 200 OK
@@ -147,7 +142,9 @@ Content-Length: 0
 
 export type CarrierBehaviour =
   /** Answers after ringing; then waits for the BYE (`hangup: 'caller'`) or sends one after talkMs. */
-  | { readonly kind: 'answer'; readonly ringMs: number; readonly hangup: { readonly by: 'caller'; readonly timeoutMs: number } | { readonly by: 'callee'; readonly talkMs: number } }
+  | { readonly kind: 'answer'; readonly ringMs: number; readonly hangup: { readonly by: 'caller'; readonly timeoutMs: number } | { readonly by: 'callee'; readonly talkMs: number };
+      /** Expects one re-INVITE from Solde after the answer, and answers it with a new port. */
+      readonly reinvite?: boolean }
   /** Rings and waits for a CANCEL. */
   | { readonly kind: 'ring-until-cancel'; readonly timeoutMs: number }
   /** Answers with this failure. */
@@ -195,6 +192,11 @@ Content-Length: 0
 <ereg regexp=".*" search_in="hdr" header="To:" assign_to="self"/>
 </action>
 </recv>`);
+    if (behaviour.reinvite) {
+      // In the dialog: the To of the re-INVITE already carries our tag.
+      const ok = response(200, 'OK', true).replace(`[last_To:];tag=${TO_TAG}`, '[last_To:]').replace(`m=audio ${rtpPort} `, `m=audio ${rtpPort + 2} `);
+      parts.push(`<recv request="INVITE" timeout="10000"/>`, ok, '<recv request="ACK" timeout="5000"/>');
+    }
     if (behaviour.hangup.by === 'caller') {
       parts.push(`<recv request="BYE" timeout="${behaviour.hangup.timeoutMs}"/>`, okToLast());
     } else {
