@@ -70,6 +70,23 @@ describe('free calls', () => {
   });
 });
 
+describe('reliable provisionals', () => {
+  it('a PBX that requires 100rel gets the 183 reliably, PRACKs it, and the paid call goes on and is charged', async () => {
+    const result = await placeCall(stack, {
+      name: 'prack', dialled: '00212612345678', inviteHeaders: ['Supported: 100rel', 'Require: 100rel'],
+      steps: [{ kind: 'expect-reliable', status: 183, timeoutMs: 10_000 }, { kind: 'answered', timeoutMs: 30_000 }, { kind: 'pause', ms: 1_200 }, { kind: 'bye' }],
+      carrier: { kind: 'answer', ringMs: 50, hangup: { by: 'caller', timeoutMs: 30_000 } },
+    });
+    const early = tracedMessages(result.caller).find((m) => m.startLine.startsWith('SIP/2.0 183'))!;
+    expect(early.header('require')).toBe('100rel'); // drachtio-server made Solde's 183 reliable by itself
+    expect(Number(early.header('rseq'))).toBeGreaterThan(0);
+    const record = await stack.callRecord(result.callId, result.fromTag);
+    expect(record).toMatchObject({ endingReason: 'caller-bye', settleStatus: 'ok' });
+    expect(record!.costMicros).toBe(BigInt(record!.billedSeconds) * EUR);
+    expect(await stack.funds.balance('acme')).toMatchObject({ availableMicros: 20n * EUR - record!.costMicros, heldMicros: 0n });
+  });
+});
+
 describe('carrier failures', () => {
   for (const [status, reason] of [[486, 'Busy Here'], [503, 'Service Unavailable']] as const) {
     it(`the carrier answers ${status}: the caller gets ${status}, nothing is charged`, async () => {
@@ -95,6 +112,7 @@ describe('refusals and malformed input', () => {
   });
 
   it('a burst of malformed INVITEs: each refused by drachtio-server or by Solde, nothing crashes, nothing is charged', async () => {
+    const before = await stack.funds.balance('acme');
     const trunk = await watchTrunk(stack.trunkPort);
     try {
       // Three rounds of every case, back to back.
@@ -114,7 +132,7 @@ describe('refusals and malformed input', () => {
     }
     expect(stack.solde.process.running).toBe(true);
     expect(stack.drachtio.process.running).toBe(true);
-    expect(await stack.funds.balance('acme')).toMatchObject({ availableMicros: 20n * EUR, heldMicros: 0n });
+    expect(await stack.funds.balance('acme')).toMatchObject({ availableMicros: before.availableMicros, heldMicros: 0n });
     // Still serving.
     const after = await placeCall(stack, {
       name: 'after-burst', dialled: GERMANY, steps: answeredThenBye,

@@ -18,6 +18,7 @@ export interface CallPlan {
   /** The carrier's part; none: the call must not reach the trunk. */
   readonly carrier?: CarrierBehaviour;
   readonly timeoutSeconds?: number;
+  readonly inviteHeaders?: readonly string[];
 }
 
 export interface CallResult {
@@ -46,7 +47,7 @@ export async function placeCall(stack: RealStack, plan: CallPlan): Promise<CallR
     remote: `${stack.drachtio.host}:${stack.drachtio.sipPort}`,
     scenarioXml: callerScenario({
       dialled: plan.dialled, extension: plan.extension ?? '101', server: `${stack.drachtio.host}:${stack.drachtio.sipPort}`,
-      fromTag, rtpPort: plan.rtpPort ?? 6000, steps: plan.steps,
+      fromTag, rtpPort: plan.rtpPort ?? 6000, steps: plan.steps, inviteHeaders: plan.inviteHeaders,
     }),
   });
   const callerResult = await caller.done;

@@ -15,6 +15,8 @@ export interface CallerScenario {
   readonly rtpPort: number;
   /** What the caller does. */
   readonly steps: readonly CallerStep[];
+  /** Extra INVITE headers, e.g. 'Require: 100rel'. */
+  readonly inviteHeaders?: readonly string[];
 }
 
 export type CallerStep =
@@ -26,6 +28,8 @@ export type CallerStep =
   | { readonly kind: 'bye' }
   | { readonly kind: 'expect-bye'; readonly timeoutMs: number }
   | { readonly kind: 'cancel'; readonly timeoutMs: number }
+  /** A reliable provisional (RFC 3262): expects it with RSeq and sends PRACK (the INVITE must require 100rel). */
+  | { readonly kind: 'expect-reliable'; readonly status: number; readonly timeoutMs: number }
   /** A re-INVITE in the dialog (a PBX's session refresh or hold): expects 200 and ACKs it. */
   | { readonly kind: 'reinvite'; readonly cseq: number; readonly timeoutMs: number };
 
@@ -57,7 +61,7 @@ CSeq: 1 INVITE
 Contact: <sip:${s.extension}@[local_ip]:[local_port]>
 Max-Forwards: 70
 User-Agent: pbx-sipp
-Content-Type: application/sdp
+${(s.inviteHeaders ?? []).map((h) => `${h}\n`).join('')}Content-Type: application/sdp
 Content-Length: [len]
 
 ${offerSdp(s.rtpPort)}
@@ -81,6 +85,12 @@ function callerStep(step: CallerStep, common: string, uri: string): string {
       return `<recv response="180" optional="true" timeout="${step.timeoutMs}"/>
 <recv response="200" rrs="true" timeout="${step.timeoutMs}"${rtd(step.rtd)}/>
 <send>${request('ACK', '[next_url]', '[branch]', 1)}</send>`;
+    case 'expect-reliable':
+      return `<recv response="${step.status}" rrs="true" timeout="${step.timeoutMs}">
+<action><ereg regexp="[0-9]+" search_in="hdr" header="RSeq:" assign_to="rseq"/></action>
+</recv>
+<send retrans="500">${request('PRACK', '[next_url]', '[branch]', 2, 'RAck: [$rseq] 1 INVITE\n')}</send>
+<recv response="200" timeout="${step.timeoutMs}"/>`;
     case 'pause':
       return `<pause milliseconds="${step.ms}"/>`;
     case 'bye':
