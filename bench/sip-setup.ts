@@ -32,7 +32,7 @@ export async function startBenchRtpengine(): Promise<TestRtpengine> {
   void exited.then(() => process.removeListener('exit', killOnExit));
   for (let attempt = 0; attempt < 50; attempt += 1) {
     if (await pings(ngPort)) {
-      return { host: '127.0.0.1', ngPort, portMin, portMax, stop: async () => { child.kill('SIGTERM'); await exited; } };
+      return { host: '127.0.0.1', ngPort, portMin, portMax, pid: child.pid, stop: async () => { child.kill('SIGTERM'); await exited; } };
     }
   }
   child.kill('SIGKILL');

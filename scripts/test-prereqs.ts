@@ -10,7 +10,20 @@ const PACKAGES: ReadonlyArray<{ command: string; pkg: string; why: string }> = [
   { command: 'redis-benchmark', pkg: 'redis-tools', why: 'benchmarks' },
   { command: 'sox', pkg: 'sox', why: 'audio checks' },
   { command: 'chromium', pkg: 'chromium', why: 'portal end-to-end test' },
+  { command: 'sipp', pkg: 'sip-tester', why: 'PBX and carrier of the real-server suite (test/real/)' },
 ];
+
+/** drachtio-server is no Debian package: it is built from its source bundle (scripts/install-drachtio.sh). */
+function requireDrachtio(): void {
+  if (spawnSync('drachtio', ['--version'], { stdio: 'ignore' }).status === 0) return;
+  console.error([
+    'test-prereqs: drachtio-server is missing: the real-server suite (test/real/) runs Solde against the real',
+    '  drachtio-server v0.9.4. Build and install it (root, about 5-20 minutes) from its source bundle with:',
+    '    npm run install-drachtio -- <folder holding build.sh and drachtio-server-0.9.4-src.tar.gz>',
+    '  CI (.ci/run) builds it by itself.',
+  ].join('\n'));
+  process.exit(1);
+}
 
 function has(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
@@ -42,6 +55,7 @@ function reachable(host: string, port: number): Promise<boolean> {
 }
 
 installMissing();
+requireDrachtio();
 const services = [
   { name: 'PostgreSQL', port: 5432, start: "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start" },
   { name: 'Redis', port: 6379, start: 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no' },
@@ -51,4 +65,4 @@ for (const service of services) {
   console.error(`test-prereqs: ${service.name} is not answering on 127.0.0.1:${service.port}. Start it with:\n  ${service.start}`);
   process.exit(1);
 }
-console.log('test-prereqs: tools installed, PostgreSQL and Redis answer');
+console.log('test-prereqs: tools installed (drachtio-server included), PostgreSQL and Redis answer');

@@ -15,6 +15,8 @@ export const REFUSALS = {
   'shutting-down': { status: 503, phrase: 'Service Unavailable', cause: 41, text: 'Solde is shutting down', retryAfterSeconds: 5 },
   'untrusted-source': { status: 403, phrase: 'Forbidden', cause: 21, text: 'source address is not a known PBX' },
   'bad-request': { status: 400, phrase: 'Bad Request', cause: 111, text: 'malformed INVITE' },
+  // drachtio-server v0.9.4 delivers an INVITE with Max-Forwards: 0 (sofia does not refuse it): Solde must.
+  'too-many-hops': { status: 483, phrase: 'Too Many Hops', cause: 25, text: 'Max-Forwards reached 0' },
   'bad-content-length': { status: 400, phrase: 'Bad Request', cause: 111, text: 'Content-Length does not match the body' },
   'unsupported-uri': { status: 416, phrase: 'Unsupported URI Scheme', cause: 111, text: 'request URI must be sip: or sips:' },
   'no-number': { status: 484, phrase: 'Address Incomplete', cause: 28, text: 'request URI has no dialled number' },

@@ -124,7 +124,7 @@ describe('malformed INVITEs', () => {
     expect(verdict(raw(base.filter((l) => !l.startsWith('Via'))))).toBe('null');
     expect(verdict('INVITE sip:+33 1 23 45 67 89@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5090\r\n\r\n')).toBe('null');
     expect(verdict(raw([...base.filter((l) => !l.startsWith('CSeq')), 'CSeq: 1 BYE']))).toBe('400');
-    expect(verdict(raw([...base, 'Max-Forwards: 0']))).toBe('483');
+    expect(verdict(raw([...base, 'Max-Forwards: 0']))).toBe('deliver'); // the real server hands it to the app (recordings/malformed-invites.json)
     expect(verdict(raw([...base, 'Max-Forwards: many']))).toBe('400');
     expect(verdict(raw([...base, 'Content-Length: abc']))).toBe('400');
     expect(verdict(raw(base).replace(/\r\n/g, '\n'))).toBe('deliver');

@@ -19,11 +19,11 @@ beforeAll(async () => {
 });
 afterAll(async () => bed?.close());
 
-function rawInvite(opts: { uri?: string; from?: string; contentLength?: string; body?: string; omit?: string[] } = {}): string {
+function rawInvite(opts: { uri?: string; from?: string; contentLength?: string; body?: string; omit?: string[]; maxForwards?: string } = {}): string {
   const body = opts.body ?? DEFAULT_OFFER_SDP;
   const headers: Record<string, string> = {
     Via: `SIP/2.0/UDP 127.0.0.1:5090;branch=z9hG4bK${randomBytes(6).toString('hex')};rport`,
-    'Max-Forwards': '70',
+    'Max-Forwards': opts.maxForwards ?? '70',
     From: opts.from ?? `<sip:101@127.0.0.1:5090>;tag=${randomBytes(4).toString('hex')}`,
     To: '<sip:00212612345678@127.0.0.1:5060>',
     'Call-ID': `${randomBytes(8).toString('hex')}@127.0.0.1`,
@@ -80,6 +80,23 @@ describe('malformed INVITEs', () => {
     expect(final.status).toBe(400);
     expect(bed.app.liveCalls).toBe(0);
     await expectUntouched();
+  });
+
+  it('Max-Forwards 0 (the real server delivers it): 483 Too Many Hops; otherwise the B leg gets one hop less', async () => {
+    const looped = bed.server.placeCall({ from: '101', to: 'x', rawRequest: rawInvite({ maxForwards: '0' }) });
+    expect(looped.serverVerdict.delivered).toBe(true);
+    const final = await looped.waitForFinal();
+    expect(final.status).toBe(483);
+    expect(final.get('reason')).toContain('Max-Forwards');
+    await bed.app.idle();
+    await expectUntouched();
+    const caller = bed.server.placeCall({ from: '101', to: 'x', rawRequest: rawInvite({ uri: 'sip:0612345678@127.0.0.1:5060', maxForwards: '5' }) });
+    const b = await bed.server.nextBLeg();
+    expect(b.header('max-forwards')).toBe('4');
+    b.answer();
+    expect((await caller.waitForFinal()).status).toBe(200);
+    await caller.bye();
+    await bed.app.idle();
   });
 
   it('absurd Content-Length: refused by the stack when too long; a short one cuts the SDP and the app answers 488', async () => {

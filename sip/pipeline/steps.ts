@@ -67,6 +67,7 @@ function validate(req: Srf.SrfRequest, res: Srf.SrfResponse, next: () => void, s
   const session = new CallSession(services, req, res, key, facts.callId, facts.fromTag, receivedAtMs);
   session.dialled = facts.dialled;
   session.extension = facts.extension;
+  session.maxForwards = facts.maxForwards;
   state.live.set(key, session);
   attachSession(req, session);
   next();

@@ -13,6 +13,8 @@ export interface InviteFacts {
   readonly dialled: string;
   /** The user part of From: the calling extension. */
   readonly extension: string;
+  /** Max-Forwards of the INVITE (70 when absent): the B leg gets one less (RFC 7332 loop protection). */
+  readonly maxForwards: number;
 }
 
 export type Validation = { readonly ok: true; readonly facts: InviteFacts } | { readonly ok: false; readonly reason: RefusalReason };
@@ -24,6 +26,9 @@ export function validateInvite(req: Srf.SrfRequest): Validation {
     if (!req.has(name) || req.get(name).trim() === '') return { ok: false, reason: 'bad-request' };
   }
   if (!contentLengthMatches(req)) return { ok: false, reason: 'bad-content-length' };
+  const maxForwards = maxForwardsOf(req);
+  if (maxForwards === null) return { ok: false, reason: 'bad-request' };
+  if (maxForwards === 0) return { ok: false, reason: 'too-many-hops' };
   const fromTag = tagOf(req);
   if (!fromTag) return { ok: false, reason: 'bad-request' };
   const uri = /^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$/.exec(req.uri ?? '');
@@ -33,7 +38,7 @@ export function validateInvite(req: Srf.SrfRequest): Validation {
   const dialled = user === undefined ? '' : decode(user);
   if (dialled === null) return { ok: false, reason: 'bad-request' };
   if (dialled.trim() === '') return { ok: false, reason: 'no-number' };
-  return { ok: true, facts: { callId: req.get('Call-ID').trim(), fromTag, dialled, extension: extensionOf(req) } };
+  return { ok: true, facts: { callId: req.get('Call-ID').trim(), fromTag, dialled, extension: extensionOf(req), maxForwards } };
 }
 
 /** An INVITE that can be anchored and announced to: an SDP offer with an audio stream. */
@@ -49,6 +54,15 @@ function contentLengthMatches(req: Srf.SrfRequest): boolean {
   if (!req.has('Content-Length')) return true; // UDP allows it to be left out
   const declared = req.get('Content-Length').trim();
   return /^\d{1,6}$/.test(declared) && Number(declared) === bytes;
+}
+
+const DEFAULT_MAX_FORWARDS = 70;
+
+/** The hop count left; null when the header is not a number (sofia refuses those before the app). */
+function maxForwardsOf(req: Srf.SrfRequest): number | null {
+  if (!req.has('Max-Forwards')) return DEFAULT_MAX_FORWARDS;
+  const value = req.get('Max-Forwards').trim();
+  return /^\d{1,3}$/.test(value) ? Math.min(Number(value), 255) : null;
 }
 
 function tagOf(req: Srf.SrfRequest): string | null {

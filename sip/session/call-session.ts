@@ -1,3 +1,4 @@
+import { relayReinvites } from './reinvite';
 import type Srf from 'drachtio-srf';
 import type { Classification, Hold, Tariff } from '../../rating/contracts';
 import type { Micros } from '../../rating/money';
@@ -31,6 +32,8 @@ export class CallSession implements Call {
   extension = '';
   /** The user part of the request URI: what the PBX dialled. */
   dialled = '';
+  /** The INVITE's Max-Forwards (at least 1 once validated): the B leg goes out with one less. */
+  maxForwards = 70;
   classification: Classification | null = null;
   tariff: Tariff | null = null;
   grant: Grant | null = null;
@@ -162,6 +165,7 @@ export class CallSession implements Call {
     this.phase = 'answered';
     uas.on('destroy', () => this.hungUpBy('caller'));
     uac.on('destroy', () => this.hungUpBy('callee'));
+    relayReinvites(this, uas, uac);
     // A BYE can arrive before createB2BUA's promise lets us listen: the dialog is then already down.
     const connected = (dialog: Srf.Dialog) => (dialog as unknown as { connected?: boolean }).connected !== false;
     if (!connected(uas)) this.hungUpBy('caller');

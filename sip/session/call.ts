@@ -36,6 +36,8 @@ export interface Call {
   readonly account: AccountInfo | null;
   readonly extension: string;
   readonly dialled: string;
+  /** The INVITE's Max-Forwards (at least 1 once validated): the B leg goes out with one less. */
+  readonly maxForwards: number;
   readonly classification: Classification | null;
   readonly tariff: Tariff | null;
   readonly grant: Grant | null;

@@ -99,7 +99,9 @@ async function bridge(session: Call, options: Partial<Srf.CreateB2BUAOptions>): 
   let dialogs: { uas: Srf.Dialog; uac: Srf.Dialog };
   try {
     // passFailure false: the caller's final answer is Solde's (B's status relayed, or 503 at shutdown).
-    dialogs = await srf.createB2BUA(session.req, session.res, target, { ...options, passFailure: false }, callbacks);
+    // Max-Forwards one less than the caller's: sofia would send 70 and let a routing loop run forever.
+    const headers = { 'Max-Forwards': String(session.maxForwards - 1) };
+    dialogs = await srf.createB2BUA(session.req, session.res, target, { ...options, headers, passFailure: false }, callbacks);
   } catch (error) {
     await session.bLegFailed(error);
     return;

@@ -118,7 +118,9 @@ export class Meter {
     }
     this.exhausted = true;
     this.commit(committed, 'funds-exhausted');
-    const secondsLeft = Math.max(0, Math.floor(this.paidSeconds - this.deps.elapsedSeconds()));
+    // Whole seconds, rounded down, but at least 1: a refusal that comes late (a loaded machine, the real
+    // server's latency) can leave under a second, and "0 seconds left" is no message (the announcer refuses it).
+    const secondsLeft = Math.max(1, Math.floor(this.paidSeconds - this.deps.elapsedSeconds()));
     this.deps.onLowFunds(secondsLeft);
   }
 

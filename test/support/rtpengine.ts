@@ -8,6 +8,8 @@ export interface TestRtpengine {
   /** First and last RTP port this instance may use: disjoint from other test files' instances. */
   readonly portMin: number;
   readonly portMax: number;
+  /** The daemon's process id (benchmarks read its CPU time). */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export async function startRtpengine(): Promise<TestRtpengine> {
     child.kill('SIGKILL');
     throw new Error(`rtpengine did not answer on NG port ${ngPort}: ${(error as Error).message}\n${stderr}`);
   }
-  return { host: '127.0.0.1', ngPort, portMin, portMax, stop: () => stopChild(child, exited) };
+  return { host: '127.0.0.1', ngPort, portMin, portMax, pid: child.pid, stop: () => stopChild(child, exited) };
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
@@ -45,7 +47,8 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
   clearTimeout(timer);
 }
 
-function freeUdpPort(): Promise<number> {
+/** A UDP port nobody on 127.0.0.1 holds right now (the kernel's choice). */
+export function freeUdpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');
     socket.once('error', reject);

@@ -1,8 +1,8 @@
 // Which malformed INVITEs a real drachtio-server v0.9.4 would deliver to the app, and which its SIP
-// stack (sofia-sip nta) answers or drops itself before the app hears anything. This is reasoned from
-// sofia-sip's behaviour (RFC 3261 8.2 / 16.3 / 18.3 checks done in the transaction layer), not recorded
-// in the transcripts: see README.md "Malformed INVITEs" for the reasoning. Tests of Solde must only
-// feed the app what could pass this gate.
+// stack (sofia-sip nta) answers or drops itself before the app hears anything. First reasoned from
+// sofia-sip's behaviour (RFC 3261 8.2 / 18.3 checks done in the transaction layer), then checked case by
+// case against the real server (recordings/malformed-invites.json, test/drachtio-harness-malformed.test.ts).
+// Tests of Solde must only feed the app what could pass this gate.
 import { SipMessage, parseSipMessage } from './sip-message';
 
 export type SofiaVerdict =
@@ -32,9 +32,8 @@ export function sofiaVerdict(raw: string): SofiaVerdict {
   if (maxForwards !== undefined && !/^\s*[0-9]{1,3}\s*$/.test(maxForwards)) {
     return { deliver: false, serverAnswer: 400, why: `bad Max-Forwards '${maxForwards}'` };
   }
-  if (maxForwards !== undefined && Number(maxForwards) === 0) {
-    return { deliver: false, serverAnswer: 483, why: 'Max-Forwards 0' };
-  }
+  // Max-Forwards: 0 is NOT refused: the real v0.9.4 delivers it to the app (recordings/malformed-invites.json);
+  // the app must answer 483 itself.
   return checkContentLength(parsed);
 }
 
