@@ -9,6 +9,8 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export interface SoldeProcess {
   /** Where the portal and API answer, e.g. http://127.0.0.1:41234 */
   readonly httpAddress: string;
+  /** Where /metrics answers (its own listener, SOLDE_METRICS_PORT), e.g. http://127.0.0.1:41235 */
+  readonly metricsAddress: string;
   readonly process: Child;
   /** SIGTERM (Solde drains, bounded by SOLDE_DRAIN_DEADLINE_SECONDS) and waits for the exit code. */
   stop(): Promise<number>;
@@ -21,8 +23,10 @@ export async function startSoldeProcess(env: Record<string, string>, ready: RegE
   try {
     const portal = await child.waitForLine(/portal and API at/, 60_000, 'serve HTTP');
     const httpAddress = (JSON.parse(portal) as { address: string }).address;
+    const metrics = await child.waitForLine(/metrics at/, 30_000, 'serve /metrics');
+    const metricsAddress = (JSON.parse(metrics) as { address: string }).address;
     await child.waitForLine(ready, 30_000, `reach drachtio-server (${ready.source})`);
-    return { httpAddress, process: child, stop: () => child.stop(15_000) };
+    return { httpAddress, metricsAddress, process: child, stop: () => child.stop(15_000) };
   } catch (error) {
     await child.stop();
     throw error;

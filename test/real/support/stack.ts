@@ -99,7 +99,7 @@ export async function startRealStack(options: StackOptions): Promise<RealStack> 
     const announcementsDir = join(dir, 'announcements');
     const env: Record<string, string> = {
       SOLDE_DATABASE_URL: db.url, SOLDE_REDIS_URL: TEST_REDIS_URL, SOLDE_REDIS_PREFIX: redis.prefix,
-      SOLDE_HTTP_PORT: '0', SOLDE_SAMPLE_DECK: deckPath, SOLDE_ANNOUNCEMENTS_DIR: announcementsDir,
+      SOLDE_HTTP_PORT: '0', SOLDE_METRICS_PORT: '0', SOLDE_SAMPLE_DECK: deckPath, SOLDE_ANNOUNCEMENTS_DIR: announcementsDir,
       SOLDE_METER_INTERVAL_SECONDS: String(options.meterIntervalSeconds), SOLDE_DRAIN_DEADLINE_SECONDS: '2',
       SOLDE_RTPENGINE_NG: `${rtpengine.host}:${rtpengine.ngPort}`, SOLDE_TRUNK_URI: `sip:127.0.0.1:${trunkPort}`,
       DRACHTIO_SECRET: SECRET,
@@ -110,7 +110,7 @@ export async function startRealStack(options: StackOptions): Promise<RealStack> 
     const ready = options.mode === 'inbound' ? /connected to drachtio-server/ : /listening for drachtio-server/;
     const solde = await startSoldeProcess(env, ready);
     cleanups.push(() => solde.stop());
-    const activeCalls = () => readActiveCalls(solde.httpAddress);
+    const activeCalls = () => readActiveCalls(solde.metricsAddress);
     return {
       drachtio, solde, rtpengine, db, funds, trunkPort, announcementsDir, wire, close, activeCalls,
       callRecord: (callId, fromTag, timeoutMs = 10_000) => waitForRecord(db, callId, fromTag, timeoutMs),
@@ -142,8 +142,8 @@ async function waitForRecord(db: TestDatabase, callId: string, fromTag: string, 
   return null;
 }
 
-async function readActiveCalls(httpAddress: string): Promise<number> {
-  const text = await (await fetch(`${httpAddress}/metrics`)).text();
+async function readActiveCalls(metricsAddress: string): Promise<number> {
+  const text = await (await fetch(`${metricsAddress}/metrics`)).text();
   let live = 0;
   for (const line of text.split('\n')) if (line.startsWith('solde_active_calls{')) live += Number(line.split(' ').at(-1));
   return live;
