@@ -21,7 +21,7 @@ describe('portal files', () => {
   });
 
   it('serves every script the page loads, revalidated by ETag', async () => {
-    for (const file of ['portal.js', 'api.js', 'format.js', 'i18n.js', 'portal.css']) {
+    for (const file of ['portal.js', 'page.js', 'rates.js', 'history.js', 'api.js', 'format.js', 'i18n.js', 'portal.css']) {
       const response = await h.app.inject({ url: `/portal/${file}` });
       expect(response.statusCode, file).toBe(200);
       expect(response.headers['content-type'], file).toMatch(file.endsWith('.css') ? /^text\/css/ : /^(text|application)\/javascript/);

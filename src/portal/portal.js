@@ -1,47 +1,10 @@
 // The account page: sign in with a key, then Balance (add funds), Auto-recharge, International rates and
 // History, all through the JSON API. Every failure is shown as a sentence (i18n.js), never as a code.
 import { api, ApiError, saveKey, savedKey } from './api.js';
-import { errorText, LANGUAGES, t, translatePage } from './i18n.js';
-import { countryName, formatDate, formatDuration, formatMicros, formatRate } from './format.js';
-
-const LANGUAGE_STORAGE = 'solde.language';
-const HISTORY_PAGE = 20;
-
-const state = {
-  language: initialLanguage(),
-  me: null,
-  account: null,
-  balance: null,
-  recharge: null,
-  history: { entries: [], nextCursor: null },
-  countryRates: null,
-  numberRate: null,
-  topupRequestId: null,
-  loadSeq: 0,
-};
-
-const $ = (id) => document.getElementById(id);
-
-function initialLanguage() {
-  const saved = localStorage.getItem(LANGUAGE_STORAGE);
-  if (LANGUAGES.includes(saved)) return saved;
-  return navigator.language?.toLowerCase().startsWith('fr') ? 'fr' : 'en';
-}
-
-function show(element, visible) {
-  element.hidden = !visible;
-}
-
-function showError(element, error) {
-  const code = error instanceof ApiError ? error.code : 'OTHER';
-  element.textContent = errorText(state.language, code);
-  element.dataset.code = code;
-  show(element, true);
-}
-
-function money(microsText, options) {
-  return formatMicros(microsText, state.account?.currency ?? 'EUR', state.language, options);
-}
+import { t, translatePage } from './i18n.js';
+import { $, accountPath, fillSelect, HISTORY_PAGE, LANGUAGE_STORAGE, mayWrite, money, notice, show, showError, state } from './page.js';
+import { checkNumber, pickCountry, renderCountries, renderCountryRates, renderNumberRate } from './rates.js';
+import { loadHistory, moreHistory, onReversal, renderHistory } from './history.js';
 
 // ---- language -------------------------------------------------------------------------------------
 
@@ -115,14 +78,6 @@ async function pickableAccount() {
   return picker.value || null;
 }
 
-function accountPath(suffix) {
-  return `/accounts/${encodeURIComponent(state.account.id)}${suffix}`;
-}
-
-function mayWrite() {
-  return state.me?.role === 'account-admin';
-}
-
 // ---- rendering ------------------------------------------------------------------------------------
 
 function renderAll() {
@@ -165,16 +120,6 @@ function renderTopupChoices() {
   $('card-on-file').textContent = card ? t(state.language, 'topup.card', { brand, last4: card.last4 }) : t(state.language, 'topup.noCard');
 }
 
-function fillSelect(select, options, selected) {
-  select.replaceChildren(...options.map(({ value, text }) => {
-    const option = document.createElement('option');
-    option.value = value;
-    option.textContent = text;
-    option.selected = value === selected;
-    return option;
-  }));
-}
-
 function renderRecharge() {
   const recharge = state.recharge;
   $('recharge-enabled').checked = recharge.enabled;
@@ -187,151 +132,11 @@ function renderRecharge() {
   for (const element of $('recharge-form').elements) element.disabled = !mayWrite();
 }
 
-function renderCountries() {
-  const select = $('rates-country');
-  const selected = select.value;
-  const options = state.countries
-    .map((iso) => ({ value: iso, text: countryName(iso, state.language) }))
-    .sort((a, b) => a.text.localeCompare(b.text, state.language));
-  fillSelect(select, [{ value: '', text: t(state.language, 'rates.pick') }, ...options], selected);
-}
-
-function renderCountryRates() {
-  const table = $('rates-table');
-  const body = table.querySelector('tbody');
-  body.replaceChildren();
-  if (!state.countryRates) return show(table, false);
-  for (const rate of state.countryRates.rates) {
-    const row = body.insertRow();
-    row.insertCell().textContent = rate.destination;
-    row.insertCell().textContent = t(state.language, `kind.${rate.kind}`);
-    row.insertCell().textContent = `+${rate.prefix}`;
-    cellNum(row, formatRate(rate.per_minute_micros, state.countryRates.currency, state.language));
-    cellNum(row, formatRate(rate.connect_fee_micros, state.countryRates.currency, state.language));
-    row.insertCell().textContent = `${rate.initial_increment_seconds}/${rate.subsequent_increment_seconds}`;
-  }
-  show(table, state.countryRates.rates.length > 0);
-}
-
-function cellNum(row, text) {
-  const cell = row.insertCell();
-  cell.className = 'num';
-  cell.textContent = text;
-}
-
-function renderNumberRate() {
-  const result = $('number-result');
-  const rated = state.numberRate;
-  if (!rated) return show(result, false);
-  const number = rated.e164 ?? rated.number;
-  const messages = { EMERGENCY: 'rates.emergency', TOLL_FREE: 'rates.tollFree', INCLUDED: 'rates.free', INVALID: 'rates.invalid' };
-  let text;
-  if (messages[rated.class]) text = t(state.language, messages[rated.class], { number });
-  else if (!rated.rate) text = t(state.language, 'rates.unpriced', { number });
-  else {
-    text = t(state.language, 'rates.priced', {
-      number, destination: rated.rate.destination, price: formatRate(rated.rate.per_minute_micros, rated.currency, state.language),
-    });
-  }
-  result.textContent = text;
-  show(result, true);
-}
-
-function historyDetail(entry) {
-  if (entry.call) {
-    return t(state.language, 'history.call', {
-      destination: entry.call.destination ?? entry.call.number ?? '—',
-      duration: entry.call.duration_seconds === null ? '…' : formatDuration(entry.call.duration_seconds),
-    });
-  }
-  if (entry.kind === 'reversal') return t(state.language, 'history.reversedBy', { reason: entry.reason ?? '' });
-  return '';
-}
-
-function renderHistory() {
-  const body = $('history-table').querySelector('tbody');
-  body.replaceChildren();
-  for (const entry of state.history.entries) {
-    const row = body.insertRow();
-    row.dataset.entryId = entry.id;
-    row.insertCell().textContent = formatDate(entry.created_at, state.language);
-    row.insertCell().textContent = t(state.language, `entry.${entry.kind}`);
-    row.insertCell().textContent = historyDetail(entry);
-    const amount = row.insertCell();
-    amount.className = `num ${BigInt(entry.amount_micros) < 0n ? 'debit' : 'credit'}`;
-    amount.textContent = (BigInt(entry.amount_micros) > 0n ? '+' : '') + money(entry.amount_micros, { decimals: 2, maxDecimals: 4, up: true });
-    cellNum(row, money(entry.balance_after_micros));
-    renderEntryAction(row.insertCell(), entry);
-  }
-  show($('history-table'), state.history.entries.length > 0);
-  show($('history-empty'), state.history.entries.length === 0);
-  show($('history-more'), state.history.nextCursor !== null);
-}
-
-function renderEntryAction(cell, entry) {
-  cell.className = 'actions-col';
-  if (entry.reversed) {
-    cell.textContent = t(state.language, 'history.reversed');
-    cell.classList.add('muted');
-    return;
-  }
-  const reversible = entry.kind === 'topup' || entry.kind === 'auto_recharge';
-  if (state.me?.role !== 'support' || !reversible) return;
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = 'secondary small-button';
-  button.textContent = t(state.language, 'history.reverse');
-  button.addEventListener('click', () => openReversal(cell, entry));
-  cell.append(button);
-}
-
-/** Support: the reason is asked inline, beside the entry; one request id per opened form. */
-function openReversal(cell, entry) {
-  const requestId = crypto.randomUUID();
-  const form = document.createElement('form');
-  form.className = 'reverse-form';
-  const input = document.createElement('input');
-  input.required = true;
-  input.minLength = 3;
-  input.maxLength = 500;
-  input.placeholder = t(state.language, 'history.reason');
-  input.setAttribute('aria-label', t(state.language, 'history.reason'));
-  const confirm = document.createElement('button');
-  confirm.type = 'submit';
-  confirm.className = 'primary small-button';
-  confirm.textContent = t(state.language, 'history.confirmReverse');
-  form.append(input, confirm);
-  cell.replaceChildren(form);
-  input.focus();
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    show($('history-error'), false);
-    confirm.disabled = true;
-    try {
-      await api('POST', accountPath(`/transactions/${encodeURIComponent(entry.id)}/reversal`), { reason: input.value.trim(), request_id: requestId });
-      notice(t(state.language, 'history.reverseDone', { amount: money(entry.amount_micros) }));
-      await Promise.all([refreshBalance(), loadHistory(true)]);
-      renderHistory();
-    } catch (error) {
-      showError($('history-error'), error);
-      confirm.disabled = false;
-    }
-  });
-}
-
 // ---- actions --------------------------------------------------------------------------------------
 
 async function refreshBalance() {
   state.balance = await api('GET', accountPath('/balance'));
   renderBalance();
-}
-
-async function loadHistory(fromStart) {
-  const cursor = fromStart ? null : state.history.nextCursor;
-  const query = new URLSearchParams({ limit: String(HISTORY_PAGE) });
-  if (cursor) query.set('cursor', cursor);
-  const page = await api('GET', accountPath(`/transactions?${query}`));
-  state.history = { entries: fromStart ? page.entries : [...state.history.entries, ...page.entries], nextCursor: page.next_cursor };
 }
 
 function openTopup() {
@@ -380,52 +185,10 @@ async function saveRecharge(event) {
   }
 }
 
-async function pickCountry() {
-  const iso = $('rates-country').value;
-  show($('rates-error'), false);
-  state.countryRates = null;
-  if (iso) {
-    try {
-      state.countryRates = await api('GET', `/rates/countries/${encodeURIComponent(iso)}`);
-    } catch (error) {
-      showError($('rates-error'), error);
-    }
-  }
-  renderCountryRates();
-}
-
-async function checkNumber(event) {
-  event.preventDefault();
-  const number = $('rates-number').value.trim();
-  show($('rates-error'), false);
-  state.numberRate = null;
-  if (number) {
-    try {
-      state.numberRate = await api('GET', `/rates/number?${new URLSearchParams({ number })}`);
-    } catch (error) {
-      showError($('rates-error'), error);
-    }
-  }
-  renderNumberRate();
-}
-
-async function moreHistory() {
-  try {
-    await loadHistory(false);
-    renderHistory();
-  } catch (error) {
-    showError($('history-error'), error);
-  }
-}
-
-function notice(text) {
-  $('notice').textContent = text;
-  show($('notice'), true);
-}
-
 // ---- start ----------------------------------------------------------------------------------------
 
 function start() {
+  onReversal(refreshBalance);
   setLanguage(state.language);
   for (const button of document.querySelectorAll('[data-lang]')) button.addEventListener('click', () => setLanguage(button.dataset.lang));
   $('login-form').addEventListener('submit', signIn);
