@@ -18,7 +18,7 @@ const PACKET_MS = 20;
 const PCMU_PAYLOAD_BYTES = 160;
 const RTP_HEADER_BYTES = 12;
 /** Playback is over when no packet came for this long (bounded below by the announced duration). */
-const QUIET_MS = 400;
+const QUIET_MS = 800;
 const MAX_EXTRA_WAIT_MS = 10_000;
 
 let rtpengine: TestRtpengine;
