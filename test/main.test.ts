@@ -28,7 +28,13 @@ describe('src/main.ts start()', () => {
     try {
       const tables = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM tariffs');
       expect(Number(tables.rows[0]!.n)).toBeGreaterThan(1000);
-      const ready = await fetch(`${running.address}/ready`);
+      // Solde serves HTTP before its Redis connection is up (it starts without Redis too), so /ready may
+      // say 503 for a moment on a loaded machine: it must turn 200 once Redis answers (bounded wait).
+      let ready = await fetch(`${running.address}/ready`);
+      for (let attempt = 0; attempt < 100 && ready.status !== 200; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ready = await fetch(`${running.address}/ready`);
+      }
       expect(ready.status).toBe(200);
       const unauthenticated = await fetch(`${running.address}/api/v1/rates/countries/MA`);
       expect(unauthenticated.status).toBe(401);
