@@ -76,8 +76,9 @@ describe('portal', { timeout: 60_000 }, () => {
     await page.locator('#notice').waitFor({ state: 'visible' });
     await expect.poll(() => page.textContent('#available')).toBe('20,00\u00a0€');
     expect(await page.textContent('#balance-amount')).toBe('20,00\u00a0€');
+    // The balance is shown as soon as it is read; the history once its page is back too: wait for it.
     const firstRow = page.locator('#history-table tbody tr').first();
-    expect(await firstRow.textContent()).toContain('Ajout de fonds');
+    await expect.poll(() => firstRow.textContent()).toContain('Ajout de fonds');
     expect(await firstRow.textContent()).toContain('+20,00\u00a0€');
     const api = await h.funds.balance('acme');
     expect(api.balanceMicros).toBe(20_000_000n);
@@ -185,7 +186,7 @@ describe('portal', { timeout: 60_000 }, () => {
     await newest.locator('input').fill('Charged twice by mistake');
     await newest.locator('button[type=submit]').click();
     await expect.poll(() => page.textContent('#available')).toBe('€19.55');
-    expect(await page.locator('#history-table tbody tr').first().textContent()).toContain('Reversal: Charged twice by mistake');
+    await expect.poll(() => page.locator('#history-table tbody tr').first().textContent()).toContain('Reversal: Charged twice by mistake');
     expect((await h.funds.balance('acme')).balanceMicros).toBe(19_550_000n);
     await shot('10-support-reversed');
   });
