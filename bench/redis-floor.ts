@@ -1,7 +1,7 @@
 // What one reservation costs Redis at the least, on this machine: redis-benchmark (-P 16, the deepest
 // batching) runs functions that do less and less of what a per-call hold needs, over 1,000 accounts, and
 // Redis' own CPU per call is read from /proc. It bounds the whole authorization: with every paid call
-// holding its money in Redis (DESIGN.md: "the holds of calls in progress (amount, expiry)"), Redis cannot
+// holding its money in Redis (docs/DESIGN.md: "the holds of calls in progress (amount, expiry)"), Redis cannot
 // authorize more calls per second than one core divided by the cheapest of these. Every function starts on
 // freshly seeded accounts (the hashes grow as calls are added) and runs in alternating rounds (median).
 //   node --import tsx bench/redis-floor.ts

@@ -108,13 +108,15 @@ describe('announcement cache', () => {
     const outputDir = freshDir();
     const announcer = createAnnouncer({ outputDir, cacheEntries: 2, evictionGraceMs: 0 });
     const first = await announcer.lowFunds('en', 10);
-    await announcer.lowFunds('en', 20);
-    await announcer.lowFunds('en', 30); // drops the first
-    for (let attempt = 0; attempt < 100 && existsSync(first.path); attempt += 1) await new Promise((r) => setTimeout(r, 10));
-    expect(existsSync(first.path)).toBe(false);
+    const second = await announcer.lowFunds('en', 20);
+    expect(await announcer.lowFunds('en', 10)).toBe(first); // a hit makes the first the most recent
+    await announcer.lowFunds('en', 30); // drops the least recently used: the second
+    for (let attempt = 0; attempt < 100 && existsSync(second.path); attempt += 1) await new Promise((r) => setTimeout(r, 10));
+    expect(existsSync(second.path)).toBe(false);
+    expect(existsSync(first.path)).toBe(true);
     expect(wavFiles(outputDir)).toHaveLength(2);
-    const again = await announcer.lowFunds('en', 10);
-    expect(again.path).not.toBe(first.path);
+    const again = await announcer.lowFunds('en', 20);
+    expect(again.path).not.toBe(second.path);
     expect(existsSync(again.path)).toBe(true);
   });
 

@@ -3,7 +3,7 @@ import { readCallRecord } from '../sip/cdr/call-records';
 import { callKey } from '../sip/pipeline/call-key';
 import { startTestbed, type Testbed } from './support/sip-testbed';
 
-// Redis (the real-time balance store) becoming unreachable: DESIGN.md's failure handling. A call in
+// Redis (the real-time balance store) becoming unreachable: docs/DESIGN.md's failure handling. A call in
 // progress keeps the paid time it already holds and is cut when it ends; new paid calls get 503 with
 // Retry-After; emergency, toll-free and included calls still connect. 2 s interval, 1 EUR/s tariff.
 

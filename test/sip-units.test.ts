@@ -20,19 +20,27 @@ const perMinute: Tariff = { ...perSecond, prefix: '1', perMinuteMicros: 600_000n
 describe('PBX source index', () => {
   const index = new PbxSourceIndex([
     { accountId: 'a', network: '10.1.0.0/16' }, { accountId: 'b', network: '192.0.2.7/32' },
-    { accountId: 'c', network: '2001:db8:42::/48' },
+    { accountId: 'c', network: '2001:db8:42::/48' }, { accountId: 'd', network: '::ffff:198.51.100.0/120' },
+    { accountId: 'e', network: '203.0.113.9' }, { accountId: 'f', network: '10.1.2.0/23' },
   ]);
   it('finds the tenant of an address inside a network, IPv4, IPv4-mapped and IPv6', () => {
     expect(index.accountOf('10.1.200.3')).toBe('a');
     expect(index.accountOf('::ffff:10.1.0.1')).toBe('a');
     expect(index.accountOf('192.0.2.7')).toBe('b');
     expect(index.accountOf('2001:db8:42:ffff::1')).toBe('c');
+    expect(index.accountOf('198.51.100.77')).toBe('d'); // a mapped network is the IPv4 one
+    expect(index.accountOf('203.0.113.9')).toBe('e'); // a bare address is a /32
+    expect(index.accountOf('10.1.3.255')).toBe('f'); // the longer prefix wins over 10.1.0.0/16
+    expect(index.accountOf('10.1.4.0')).toBe('a');
   });
   it('knows nobody else', () => {
     expect(index.accountOf('10.2.0.1')).toBeNull();
     expect(index.accountOf('192.0.2.8')).toBeNull();
     expect(index.accountOf('2001:db8:43::1')).toBeNull();
     expect(index.accountOf('not-an-address')).toBeNull();
+    expect(index.accountOf('10.1')).toBeNull(); // only the strict dotted form is an address
+    expect(index.accountOf('0x0a.1.0.1')).toBeNull();
+    expect(index.accountOf('203.0.113.10')).toBeNull();
   });
 });
 

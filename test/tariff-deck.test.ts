@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isSoldeError } from '../core/errors';
 import { importDeck, importDeckIfEmpty, TariffStore, parseDeck } from '../rating/tariffs';
+import { parseCsv } from '../rating/tariffs/csv';
 import { syntheticDeckCsv, syntheticPrefixes } from '../rating/tariffs/synthetic-deck';
 import { createTestDatabase, type TestDatabase } from './support/pg';
 
@@ -60,6 +61,18 @@ describe('deck validation', () => {
 
   it('counts comment and blank lines in line numbers', () => {
     expect(csvError(() => parseDeck(`# sample\n\n${HEADER}\n${GOOD}\n\n2126,MA,x,bad,0,60,60,0\n`))).toContain('line 6:');
+  });
+
+  it('names the physical line after a quoted line break, with LF or CRLF, and the line a quote opened on', () => {
+    const text = `${HEADER}\n${GOOD}\n2126,MA,"Morocco\nmobile",bad,0,60,60,0\n\n2127,MA,x,bad,0,60,60,0\n`;
+    for (const deckText of [text, text.replaceAll('\n', '\r\n')]) {
+      expect(parseCsv(deckText).map((record) => record.line)).toEqual([1, 2, 3, 6]);
+      expect(csvError(() => parseDeck(deckText))).toContain('line 3: destination'); // a line break is no printable name
+    }
+    expect(csvError(() => parseDeck(`${HEADER}\n${GOOD}\n# note\n2126,MA,"Morocco\nmobile,0.25,0,60,60,0\n`)))
+      .toContain('line 4: a quoted field is never closed');
+    expect(csvError(() => parseDeck(`${HEADER}\n${GOOD}\n2126,MA,Mor"occo,0.25,0,60,60,0\n`))).toContain('line 3: a quote inside an unquoted field');
+    expect(csvError(() => parseDeck(`${HEADER}\n${GOOD}\n2126,MA,"Morocco"x,0.25,0,60,60,0\n`))).toContain('line 3: text after a closing quote');
   });
 
   it('reads quoted fields with commas and quotes, a BOM, CRLF, any column order, and ; with decimal commas', () => {

@@ -15,7 +15,8 @@ export interface MigrateOptions {
 /**
  * Applies every rating/db/migrations/NNN_name.sql not applied yet, in name order, each in its own
  * transaction, as the pool's role (the owner), then grants the application role. Returns the names
- * applied now. Safe to run from several processes at once.
+ * applied now. Safe to run from several processes at once. Forward only (a money ledger is never
+ * migrated down); why not a migrator package: docs/DECISIONS.md.
  */
 export async function migrate(pool: Pool, onProgress: (line: string) => void = () => undefined, options: MigrateOptions = {}): Promise<string[]> {
   const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort();
@@ -26,6 +27,13 @@ export async function migrate(pool: Pool, onProgress: (line: string) => void = (
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
+    // A database migrated by a newer release: running older code on it could write what the newer
+    // schema forbids, so refuse before touching anything.
+    const unknown = [...done].filter((name) => !files.includes(name)).sort();
+    if (unknown.length > 0) {
+      throw new Error(`the database has migrations this release does not know (${unknown.join(', ')}): ` +
+        'it was migrated by a newer Solde; run that release, or restore a backup taken before it');
+    }
     for (const file of files) {
       if (done.has(file)) continue;
       onProgress(`migrating ${file}`);

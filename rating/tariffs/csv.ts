@@ -1,6 +1,8 @@
-// A small RFC 4180 reader for carrier rate decks: quoted fields (with commas, doubled quotes and even line
-// breaks inside), CRLF or LF, a UTF-8 byte-order mark, ',' or ';' as separator. Every record carries the
-// physical line it starts on, so a refusal can name the line a person sees in their editor.
+// Reading carrier rate decks with csv-parse (RFC 4180: quoted fields with commas, doubled quotes and even
+// line breaks inside; a UTF-8 byte-order mark; ',' or ';' as separator). What is ours: every record
+// carries the physical line it starts on, and every refusal is BAD_CSV "line N: why", so a person can
+// find the line in their editor.
+import { CsvError, parse } from 'csv-parse/sync';
 import { SoldeError } from '../../core/errors';
 
 export interface CsvRecord {
@@ -9,13 +11,11 @@ export interface CsvRecord {
   readonly fields: string[];
 }
 
-/** Bounds every loop below: a deck bigger than this is refused, not parsed for minutes. */
+/** Bounds the parse: a deck bigger than this is refused, not parsed for minutes. */
 export const MAX_CSV_RECORDS = 1_000_000;
 const MAX_FIELD_CHARS = 1_000;
-
-const QUOTE = 34; // "
-const CR = 13;
-const LF = 10;
+/** Eight fields of the longest kind and their separators: csv-parse stops a runaway record here. */
+const MAX_RECORD_CHARS = 8 * (MAX_FIELD_CHARS + 3);
 
 /** Picks the separator from the first non-comment line: ';' when it has semicolons and no commas. */
 export function detectSeparator(text: string): ',' | ';' {
@@ -24,102 +24,71 @@ export function detectSeparator(text: string): ',' | ';' {
 }
 
 /**
- * Parses `text` into records. Blank lines and lines starting with '#' (outside quotes) are skipped: decks
- * may carry comments, e.g. the sample deck's "not real carrier prices" banner. Throws BAD_CSV naming the
- * line of a malformed quote.
+ * Parses `text` into records. Blank lines (or only spaces and tabs) and lines starting with '#' (outside
+ * quotes) are skipped: decks may carry comments, e.g. the sample deck's "not real carrier prices" banner.
+ * Throws BAD_CSV naming the line of a malformed quote.
  */
 export function parseCsv(text: string, separator: ',' | ';' = detectSeparator(text)): CsvRecord[] {
-  const sep = separator.charCodeAt(0);
+  // One line break kind: csv-parse counts a CRLF inside quotes as two lines, and line numbers must be exact.
+  const lf = text.replace(/\r\n?/g, '\n');
   const records: CsvRecord[] = [];
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  while (i < text.length) {
+  let lastEndLine = 0;
+  const take = (fields: string[], endLine: number): null => {
+    lastEndLine = endLine;
+    if (fields.length === 1 && fields[0]!.trim() === '') return null; // a line of spaces or tabs
     if (records.length >= MAX_CSV_RECORDS) throw new SoldeError('BAD_CSV', `more than ${MAX_CSV_RECORDS} lines`);
-    const start = line;
-    if (isSkippedLine(text, i)) {
-      i = endOfLine(text, i);
-      line += 1;
-      continue;
+    let newlines = 0;
+    for (const field of fields) newlines += countLineBreaks(field);
+    const line = endLine - newlines;
+    if (fields.some((field) => field.length > MAX_FIELD_CHARS)) {
+      throw new SoldeError('BAD_CSV', `line ${line}: a field longer than ${MAX_FIELD_CHARS} characters`);
     }
-    const fields: string[] = [];
-    for (;;) {
-      const field = readField(text, i, sep, line);
-      fields.push(field.value);
-      line += field.newlines;
-      i = field.next;
-      const code = text.charCodeAt(i);
-      if (code === sep) {
-        i += 1;
-        continue;
-      }
-      i = skipLineBreak(text, i);
-      line += 1;
-      break;
-    }
-    records.push({ line: start, fields });
+    records.push({ line, fields });
+    return null; // kept here, with its line, not in csv-parse's output
+  };
+  try {
+    parse(lf, {
+      bom: true, delimiter: separator, record_delimiter: '\n', comment: '#', comment_no_infix: true,
+      skip_empty_lines: true, relax_column_count: true, max_record_size: MAX_RECORD_CHARS,
+      on_record: (fields, context) => take(fields, context.lines),
+    });
+  } catch (error) {
+    if (error instanceof CsvError) throw badCsv(error, lf, lastEndLine);
+    throw error;
   }
   return records;
 }
 
-function isSkippedLine(text: string, i: number): boolean {
-  const code = text.charCodeAt(i);
-  if (code === 35) return true; // '#'
-  let j = i;
-  while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j += 1;
-  return j >= text.length || text.charCodeAt(j) === LF || text.charCodeAt(j) === CR;
+function countLineBreaks(field: string): number {
+  let count = 0;
+  for (let at = field.indexOf('\n'); at !== -1; at = field.indexOf('\n', at + 1)) count += 1;
+  return count;
 }
 
-function endOfLine(text: string, i: number): number {
-  const lf = text.indexOf('\n', i);
-  return lf === -1 ? text.length : lf + 1;
-}
-
-function skipLineBreak(text: string, i: number): number {
-  if (text.charCodeAt(i) === CR) i += 1;
-  if (text.charCodeAt(i) === LF) i += 1;
-  return i;
-}
-
-interface Field {
-  readonly value: string;
-  readonly next: number;
-  readonly newlines: number;
-}
-
-function readField(text: string, i: number, sep: number, line: number): Field {
-  if (text.charCodeAt(i) === QUOTE) return readQuoted(text, i + 1, sep, line);
-  let j = i;
-  while (j < text.length) {
-    const code = text.charCodeAt(j);
-    if (code === sep || code === LF || code === CR) break;
-    if (code === QUOTE) throw new SoldeError('BAD_CSV', `line ${line}: a quote inside an unquoted field (quote the whole field)`);
-    j += 1;
+/** csv-parse's error as BAD_CSV with the line a person looks for and the reason in the deck's terms. */
+function badCsv(error: CsvError, text: string, lastEndLine: number): SoldeError {
+  const line = (error as CsvError & { lines?: number }).lines ?? 1;
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      // Reported at the end of the file; the quote opened on the first line of the unfinished record.
+      return new SoldeError('BAD_CSV', `line ${firstRecordLineAfter(text, lastEndLine)}: a quoted field is never closed`);
+    case 'INVALID_OPENING_QUOTE':
+      return new SoldeError('BAD_CSV', `line ${line}: a quote inside an unquoted field (quote the whole field)`);
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return new SoldeError('BAD_CSV', `line ${line}: text after a closing quote`);
+    case 'CSV_MAX_RECORD_SIZE':
+      return new SoldeError('BAD_CSV', `line ${line}: a field longer than ${MAX_FIELD_CHARS} characters`);
+    default:
+      return new SoldeError('BAD_CSV', `line ${line}: ${error.message}`);
   }
-  if (j - i > MAX_FIELD_CHARS) throw new SoldeError('BAD_CSV', `line ${line}: a field longer than ${MAX_FIELD_CHARS} characters`);
-  return { value: text.slice(i, j), next: j, newlines: 0 };
 }
 
-function readQuoted(text: string, i: number, sep: number, line: number): Field {
-  let value = '';
-  let newlines = 0;
-  let j = i;
-  for (;;) {
-    const close = text.indexOf('"', j);
-    if (close === -1) throw new SoldeError('BAD_CSV', `line ${line}: a quoted field is never closed`);
-    value += text.slice(j, close);
-    if (text.charCodeAt(close + 1) === QUOTE) {
-      value += '"';
-      j = close + 2;
-      continue;
-    }
-    j = close + 1;
-    break;
+/** The first line after `endLine` that is neither blank nor a comment. */
+function firstRecordLineAfter(text: string, endLine: number): number {
+  const lines = text.split('\n');
+  for (let index = endLine; index < lines.length; index += 1) {
+    const content = lines[index]!.replace(/^\uFEFF/, '');
+    if (content.trim() !== '' && !content.startsWith('#')) return index + 1;
   }
-  if (value.length > MAX_FIELD_CHARS) throw new SoldeError('BAD_CSV', `line ${line}: a field longer than ${MAX_FIELD_CHARS} characters`);
-  const after = text.charCodeAt(j);
-  if (j < text.length && after !== sep && after !== LF && after !== CR) {
-    throw new SoldeError('BAD_CSV', `line ${line}: text after a closing quote`);
-  }
-  for (let k = 0; k < value.length; k += 1) if (value.charCodeAt(k) === LF) newlines += 1;
-  return { value, next: j, newlines };
+  return endLine + 1;
 }

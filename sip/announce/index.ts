@@ -5,10 +5,10 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LRUCache } from 'lru-cache';
 import { balanceMessage, insufficientMessage, lowFundsMessage, type Message } from './speech/messages';
 import { LANGUAGES, type Language } from './speech/vocabulary';
 import { assembleMessage } from './assemble';
-import { Lru } from './lru';
 import { announcementsTotal } from './metrics';
 import { announcementFileName, prepareOutputDir, unlinkLater, writeAtomically } from './output-dir';
 import { assertVoiceName, loadPromptSet, type PromptSet } from './prompt-set';
@@ -47,8 +47,14 @@ export function createAnnouncer(opts: AnnouncerOptions): Announcer {
   const graceMs = opts.evictionGraceMs ?? DEFAULT_EVICTION_GRACE_MS;
   if (!Number.isSafeInteger(graceMs) || graceMs < 0) throw new RangeError(`evictionGraceMs must be a whole number >= 0, got ${graceMs}`);
 
-  const cache = new Lru<Promise<Announcement>>(opts.cacheEntries ?? DEFAULT_CACHE_ENTRIES, (_key, dropped) => {
-    dropped.then((announcement) => unlinkLater(announcement.path, graceMs), () => undefined);
+  const cacheEntries = opts.cacheEntries ?? DEFAULT_CACHE_ENTRIES;
+  if (!Number.isSafeInteger(cacheEntries) || cacheEntries < 1) throw new RangeError(`cacheEntries must be a whole number >= 1, got ${cacheEntries}`);
+  // Only a message pushed out by newer ones loses its file; a failed one is deleted and had none.
+  const cache = new LRUCache<string, Promise<Announcement>>({
+    max: cacheEntries,
+    dispose: (dropped, _key, reason) => {
+      if (reason === 'evict') dropped.then((announcement) => unlinkLater(announcement.path, graceMs), () => undefined);
+    },
   });
   const promptSets = new Map<Language, Promise<PromptSet>>();
   let ready: Promise<unknown> | undefined;

@@ -2,8 +2,8 @@ import { NgClient, NgError, type NgReply } from './ng-client';
 import { placeholderAnswerSdp } from './placeholder-sdp';
 
 // The media side of a call, through rtpengine's NG protocol, with the flags of the recorded app
-// (shared/drachtio/flows/*.txt): offer with the caller's SDP, answer under the to-tag "b2b-<from-tag>"
-// (first with a placeholder for the announcement, then with the callee's SDP), play media to the caller,
+// (test/support/drachtio/recordings/flows/*.txt): offer with the caller's SDP, answer under the to-tag
+// "b2b-<from-tag>" (first with a placeholder for the announcement, then with the callee's SDP), play media to the caller,
 // delete at teardown. Every command is bounded by the NG client's timeout.
 
 /** Identifies one anchored call in rtpengine: the caller's Call-ID and From tag. */

@@ -7,7 +7,7 @@ import { cost, firstGrant, maxDuration, MAX_CALL_SECONDS, type Grant } from '../
 // (debited + held) lets it last on the tariff's increment grid.
 
 /**
- * The first reservation. DESIGN.md: connect fee + the first increment or one minute, whichever is longer.
+ * The first reservation. docs/DESIGN.md: connect fee + the first increment or one minute, whichever is longer.
  * With a meter interval shorter than a minute (tests, aggressive operators) the minute becomes the
  * interval, so that a call's first renewal comes within one interval.
  */

@@ -6,7 +6,7 @@ import { Meter } from './meter';
 import { sendResponse } from './respond';
 import { trunkTarget } from './trunk-uri';
 
-// The call flows of DESIGN.md "A call", following the recorded drachtio flows (shared/drachtio/flows):
+// The call flows of docs/DESIGN.md "A call", following the recorded drachtio flows (test/support/drachtio/recordings/flows):
 // free calls go straight to the trunk; paid calls get a 183 with the balance announcement played by
 // rtpengine, then the B2BUA on the same transaction with B's 180 kept from the caller.
 

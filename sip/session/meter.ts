@@ -2,7 +2,7 @@ import type { CallFunds, Hold, Tariff } from '../../rating/contracts';
 import type { Micros } from '../../rating/money';
 import { costOf, holdFor, paidUntil, renewalLeadSeconds } from './billing';
 
-// Metering of one answered paid call (DESIGN.md "A call" 4). From the answer, the money committed to the
+// Metering of one answered paid call (docs/DESIGN.md "A call" 4). From the answer, the money committed to the
 // call (debited + held) pays for it until `paidUntilSeconds`. A renewal runs every interval, and always at
 // least `lead` seconds before the paid time ends: it debits what was used and holds enough for one more
 // interval plus the lead. When the next grant cannot be had, the caller is warned at once and the call is

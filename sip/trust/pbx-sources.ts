@@ -1,10 +1,12 @@
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { Pool } from '../../rating/db/pool';
-import { maskTo, parseIp } from './ip';
 
 // Which tenant a SIP source address belongs to (table pbx_sources). Authorizing a call never reads
 // Postgres: the table is loaded into an immutable index, swapped whole on reload. Networks never overlap
 // (an exclusion constraint), so at most one prefix length matches and the lookup is one map probe per
-// distinct prefix length in use.
+// distinct prefix length in use. Addresses are parsed by ipaddr.js (IPv4-mapped IPv6 sources such as
+// ::ffff:10.0.0.1 count as the IPv4 address they carry).
 
 export interface PbxSource {
   readonly accountId: string;
@@ -19,12 +21,15 @@ export class PbxSourceIndex {
   constructor(sources: readonly PbxSource[]) {
     const lengths = { 4: new Set<number>(), 6: new Set<number>() };
     for (const source of sources) {
-      const [addressText, lengthText] = source.network.split('/');
-      const address = parseIp(addressText ?? '');
-      if (!address) throw new Error(`pbx source ${JSON.stringify(source.network)} is not an address`);
-      const length = lengthText === undefined ? (address.family === 4 ? 32 : 128) : Number(lengthText);
-      this.byKey.set(keyOf(address.family, length, maskTo(address, length)), source.accountId);
-      lengths[address.family].add(length);
+      const network = source.network.includes('/') ? source.network : `${source.network}/${isIP(source.network) === 6 ? 128 : 32}`;
+      if (!ipaddr.isValidCIDR(network)) throw new Error(`pbx source ${JSON.stringify(source.network)} is not an address`);
+      const [parsed, length] = ipaddr.parseCIDR(network);
+      const address = unmapped(parsed);
+      const family = familyOf(address);
+      // A mapped IPv6 network (::ffff:10.0.0.0/104) is the IPv4 network it carries.
+      const familyLength = family === 4 && parsed.kind() === 'ipv6' ? length - 96 : length;
+      this.byKey.set(networkKey(address, familyLength), source.accountId);
+      lengths[family].add(familyLength);
     }
     // Longest first: a /32 answer wins, should overlapping rows ever be loaded from elsewhere.
     this.lengths[4].push(...[...lengths[4]].sort((a, b) => b - a));
@@ -37,18 +42,34 @@ export class PbxSourceIndex {
 
   /** The account the source address belongs to, or null when it is no known PBX. */
   accountOf(sourceAddress: string): string | null {
-    const address = parseIp(sourceAddress);
-    if (!address) return null;
-    for (const length of this.lengths[address.family]) {
-      const account = this.byKey.get(keyOf(address.family, length, maskTo(address, length)));
+    if (isIP(sourceAddress) === 0) return null; // strict forms only: ipaddr.js also reads "10.1" or hex
+    const address = unmapped(ipaddr.parse(sourceAddress));
+    for (const length of this.lengths[familyOf(address)]) {
+      const account = this.byKey.get(networkKey(address, length));
       if (account !== undefined) return account;
     }
     return null;
   }
 }
 
-function keyOf(family: 4 | 6, length: number, masked: bigint): string {
-  return `${family}/${length}/${masked.toString(16)}`;
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
+function unmapped(address: Address): Address {
+  return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
+}
+
+function familyOf(address: Address): 4 | 6 {
+  return address.kind() === 'ipv4' ? 4 : 6;
+}
+
+/** "family/length/network bytes in hex": the address with every bit after the first `length` cleared. */
+function networkKey(address: Address, length: number): string {
+  const bytes = address.toByteArray();
+  if (!Number.isInteger(length) || length < 0 || length > bytes.length * 8) throw new RangeError(`prefix length ${length} outside 0..${bytes.length * 8}`);
+  const whole = length >> 3;
+  if (whole < bytes.length) bytes[whole]! &= (0xff << (8 - (length & 7))) & 0xff;
+  bytes.fill(0, whole + 1);
+  return `${familyOf(address)}/${length}/${Buffer.from(bytes).toString('hex')}`;
 }
 
 export async function loadPbxSources(pool: Pool): Promise<PbxSourceIndex> {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
+import { NgClient } from '../../sip/media/ng-client';
 
 export interface TestRtpengine {
   readonly host: string;
@@ -59,24 +60,16 @@ export function freeUdpPort(): Promise<number> {
   });
 }
 
-/** Sends NG pings (bencoded) every 100 ms until one is answered with pong, at most `attempts` times. */
+/** Sends NG pings through the product's NG client until one is answered with pong, at most `attempts` times. */
 async function waitForPing(host: string, port: number, attempts: number): Promise<void> {
-  const socket = createSocket('udp4');
+  const client = new NgClient({ host, port, timeoutMs: 100 });
   try {
     for (let attempt = 0; attempt < attempts; attempt += 1) {
-      const cookie = `ping${attempt}`;
-      const answered = new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), 100);
-        socket.once('message', (message) => {
-          clearTimeout(timer);
-          resolve(message.toString().startsWith(`${cookie} `) && message.toString().includes('pong'));
-        });
-      });
-      socket.send(`${cookie} d7:command4:pinge`, port, host);
-      if (await answered) return;
+      const reply = await client.send('ping', {}).catch(() => undefined);
+      if (reply?.result === 'pong') return;
     }
     throw new Error(`no pong after ${attempts} attempts`);
   } finally {
-    socket.close();
+    client.close();
   }
 }

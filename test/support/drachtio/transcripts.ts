@@ -1,6 +1,6 @@
 // Reads the recorded drachtio TCP frames (section 3 of each file) so that tests can compare the
-// emulator's wire with the real server's. The recordings are copied from shared/drachtio/ into
-// recordings/ so that a clone of this repository alone can run the comparison.
+// emulator's wire with the real server's. The recordings (recordings/) are real drachtio-server v0.9.4
+// sessions kept in this repository, so that a clone alone can run the comparison.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { WireRecord } from './server';

@@ -1,5 +1,5 @@
 // The leaders (the `|`-separated part before the SIP text) that drachtio-server v0.9.4 writes to
-// the app, copied field by field from the transcripts in shared/drachtio/.
+// the app, copied field by field from the recorded transcripts in recordings/.
 import { drachtioTime } from './sip-ids';
 
 export interface HostPort {
