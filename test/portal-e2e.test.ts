@@ -3,13 +3,12 @@
 // auto-recharge, look up a country's rates, switch language, and see errors in words. Screenshots are kept
 // in test-artifacts/portal/ (git-ignored).
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './support/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './http-harness';
 
 const ARTIFACTS = 'test-artifacts/portal';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let h: Harness;
 let browser: Browser;
@@ -27,7 +26,7 @@ beforeAll(async () => {
   adminKey = (await h.keys.create({ role: 'account-admin', accountId: 'acme', label: 'e2e' })).secret;
   supportKey = (await h.keys.create({ role: 'support', accountId: null, label: 'e2e support' })).secret;
   baseUrl = await h.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
   // Generous: Chromium shares 2 cores with every other test file of the suite.
   page.setDefaultTimeout(20_000);

@@ -4,14 +4,13 @@
 // never signs the user out, a refused key does. Screenshots go to test-artifacts/portal/; with
 // SOLDE_DOCS_SCREENSHOTS=1 the four layout screenshots are written into docs/ instead (committed there).
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from './support/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './http-harness';
 
 const ARTIFACTS = 'test-artifacts/portal';
 const DOCS = process.env.SOLDE_DOCS_SCREENSHOTS === '1' ? 'docs' : ARTIFACTS;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let h: Harness;
 let browser: Browser;
@@ -30,7 +29,7 @@ beforeAll(async () => {
   await h.funds.flush();
   adminKey = await h.keys.create({ role: 'account-admin', accountId: 'acme', label: 'screens' });
   baseUrl = await h.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -4,7 +4,8 @@
 // hosted page and credited once; the promises are on screen in both languages; and with no card
 // processor the top-up buttons are gone and the page says why. Screenshots in test-artifacts/portal/.
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './support/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './http-harness';
 import { FakeStripe, FAKE_CARDS, WEBHOOK_SECRET } from './support/fake-stripe';
@@ -15,8 +16,6 @@ import { NoCardProcessor } from '../rating/funds/payments';
 import { createLogger } from '../core/log';
 
 const ARTIFACTS = 'test-artifacts/portal';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const EUR = 1_000_000n;
 
 let h: Harness;
@@ -38,7 +37,7 @@ beforeAll(async () => {
     await h.funds.addPaymentMethod({ accountId: id, token: card, last4: '4242', brand: 'visa' });
   }
   baseUrl = await h.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
