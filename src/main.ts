@@ -103,12 +103,15 @@ async function main(): Promise<void> {
   let running: Running | undefined;
   let stopping = false;
   // Registered before start-up so that a SIGTERM while starting still ends the process cleanly.
+  const stopAndExit = (started: Running) => {
+    started.stop().then(() => process.exit(0), (err: unknown) => { log.error({ err }, 'unclean stop'); process.exit(1); });
+  };
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutdown requested');
-    const stop = running ? running.stop() : Promise.resolve();
-    stop.then(() => process.exit(0), (err: unknown) => { log.error({ err }, 'unclean stop'); process.exit(1); });
+    // Still starting: start() ends first, then what it started is stopped below (nothing is left open).
+    if (running) stopAndExit(running);
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -118,7 +121,7 @@ async function main(): Promise<void> {
     log.fatal({ err: error }, `Solde could not start: ${(error as Error).message}. Check that PostgreSQL and Redis answer at the configured URLs.`);
     process.exit(1);
   }
-  if (stopping) await running.stop().then(() => process.exit(0));
+  if (stopping) stopAndExit(running);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

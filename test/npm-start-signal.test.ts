@@ -83,4 +83,30 @@ describe('npm start', () => {
     expect(output).toContain('"signal":"SIGTERM"');
     expect(output).toContain('"msg":"stopped"');
   });
+
+  it('a SIGTERM while Solde is still starting lets start-up finish, then stops what it started', { timeout: 90_000 }, async () => {
+    let output = '';
+    const node = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: {
+        ...process.env, SOLDE_DATABASE_URL: db.url, SOLDE_REDIS_PREFIX: redis.prefix, SOLDE_HTTP_PORT: '0',
+        SOLDE_METRICS_PORT: '0', DRACHTIO_PORT: '1', SOLDE_LOG_LEVEL: 'info',
+        SOLDE_ANNOUNCEMENTS_DIR: `/tmp/${redis.prefix.replace(/:/g, '-')}announcements-early`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    node.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    node.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    const exited = new Promise<number | null>((resolve) => node.once('close', (code) => resolve(code)));
+    // The schema is migrated before the deck, HTTP and SIP start: the signal comes in the middle of start-up.
+    for (let round = 0; round < WAIT_ROUNDS && !output.includes('database schema up to date'); round += 1) await sleep(100);
+    expect(output).toContain('database schema up to date');
+    node.kill('SIGTERM');
+    const code = await Promise.race([exited, sleep(WAIT_ROUNDS * 100).then(() => 'still running')]);
+    if (code === 'still running') node.kill('SIGKILL');
+    expect(code).toBe(0);
+    expect(output).toContain('"signal":"SIGTERM"');
+    expect(output).toContain('portal and API at'); // start-up was not cut short
+    expect(output).toContain('"msg":"stopped"'); // and what it started was stopped in order
+  });
 });
