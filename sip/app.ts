@@ -1,5 +1,6 @@
 import { AccountCache } from './account-cache';
 import { CallSlots } from './concurrency';
+import { holdEarlyReinvites } from './session/early-reinvites';
 import type { SipConfig, SipDeps } from './deps';
 import { buildPipeline, type PipelineState } from './pipeline/steps';
 import type { CallSession } from './session/call-session';
@@ -30,6 +31,7 @@ export interface SipApp {
 const PBX_RELOAD_MS = 30_000;
 
 export async function createSipApp(deps: SipDeps): Promise<SipApp> {
+  holdEarlyReinvites(deps.srf);
   const state: PipelineState = { draining: false, pbxSources: await loadPbxSources(deps.pool), live: new Map() };
   const idleWaiters = new Set<() => void>();
   const services: SessionServices = {

@@ -1,5 +1,6 @@
 import type Srf from 'drachtio-srf';
 import type { Call } from './call';
+import { answerAsSrf, onReinvite } from './early-reinvites';
 
 // Re-INVITEs inside an answered call (a PBX's hold, a new media address, a session refresh) go through
 // to the other leg, as a B2BUA must. Without a 'modify' listener drachtio-srf answers a re-INVITE itself
@@ -11,8 +12,9 @@ import type { Call } from './call';
 type Side = 'caller' | 'callee';
 
 export function relayReinvites(session: Call, uas: Srf.Dialog, uac: Srf.Dialog): void {
-  uas.on('modify', (req: Srf.SrfRequest, res: Srf.SrfResponse) => void relay(session, 'caller', uac, req, res));
-  if (!session.mediaAnchored) uac.on('modify', (req: Srf.SrfRequest, res: Srf.SrfResponse) => void relay(session, 'callee', uas, req, res));
+  onReinvite(uas, (req, res) => void relay(session, 'caller', uac, req, res));
+  if (session.mediaAnchored) onReinvite(uac, (_req, res) => answerAsSrf(uac, res));
+  else onReinvite(uac, (req, res) => void relay(session, 'callee', uas, req, res));
 }
 
 async function relay(session: Call, from: Side, other: Srf.Dialog, req: Srf.SrfRequest, res: Srf.SrfResponse): Promise<void> {
