@@ -11,6 +11,12 @@ export const REQUEST_ID_SCHEMA = {
   type: 'string', pattern: '^[A-Za-z0-9._-]{8,36}$', description: 'Idempotency key (a UUID is ideal): a repeat returns the first result',
 } as const;
 
+/** The funds engine's request id for a client's: the one form every route uses, so a top-up made by one
+ * route is found again by another (its state, its authentication). */
+export function accountRequestId(accountId: string, clientRequestId: string): string {
+  return `${accountId}:${clientRequestId}`;
+}
+
 export const MICROS_SCHEMA = { type: 'string', pattern: '^[0-9]{1,16}$', description: 'Amount in micro-units (1 unit = 1000000)' } as const;
 
 export const ERROR_RESPONSES = {

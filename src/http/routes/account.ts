@@ -10,7 +10,7 @@ import { principalOf } from '../auth/authenticate';
 import type { FundsPort } from '../funds-port';
 import { amountFields, amountSchemas } from '../money-json';
 import { BALANCE_SCHEMA, balanceJson } from '../balance-json';
-import { ACCOUNT_PARAMS, ERROR_RESPONSES, MICROS_SCHEMA, REQUEST_ID_SCHEMA } from '../schemas';
+import { ACCOUNT_PARAMS, ERROR_RESPONSES, MICROS_SCHEMA, REQUEST_ID_SCHEMA, accountRequestId } from '../schemas';
 import { entryJson } from '../entry-json';
 
 export interface AccountDeps {
@@ -98,7 +98,7 @@ export function accountRoutes(deps: AccountDeps) {
       const principal = principalOf(request);
       const result = await deps.funds.topUp({
         accountId: account.id, amountMicros: BigInt(request.body.amount_micros),
-        requestId: `${account.id}:${request.body.request_id}`, actor: actorOf(principal),
+        requestId: accountRequestId(account.id, request.body.request_id), actor: actorOf(principal),
       });
       request.log.info({ tenant: account.id, entryId: result.entry.id, created: result.created }, 'top-up');
       return reply.status(result.created ? 201 : 200).send({

@@ -9,7 +9,7 @@ import { principalOf } from '../auth/authenticate';
 import { BALANCE_SCHEMA, balanceJson } from '../balance-json';
 import { entryJson, type CallSummary } from '../entry-json';
 import type { FundsPort } from '../funds-port';
-import { ACCOUNT_ID_SCHEMA, ERROR_RESPONSES, REQUEST_ID_SCHEMA } from '../schemas';
+import { ACCOUNT_ID_SCHEMA, ERROR_RESPONSES, REQUEST_ID_SCHEMA, accountRequestId } from '../schemas';
 import { CALL_RECORD_SCHEMA, callRecordsPage, decodeCallCursor } from './call-records';
 
 export interface HistoryDeps {
@@ -103,7 +103,7 @@ export function historyRoutes(deps: HistoryDeps) {
         if (!target || target.accountId !== account.id) throw new SoldeError('UNKNOWN_ENTRY', request.params.entryId);
         const principal = principalOf(request);
         const result = await deps.funds.reverse({
-          entryId: target.id, reason: request.body.reason, requestId: `${account.id}:${request.body.request_id}`,
+          entryId: target.id, reason: request.body.reason, requestId: accountRequestId(account.id, request.body.request_id),
           actor: `api:${principal.role}:key-${principal.keyId}:${principal.label}`.slice(0, 200),
         });
         request.log.info({ tenant: account.id, entryId: target.id, reversalId: result.entry.id, created: result.created }, 'top-up reversed');

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from '../../../rating/db/pool';
 import { requireAccount } from '../../../rating/funds/accounts';
 import type { CardPayment } from '../../../rating/funds/card-payments';
-import { ERROR_RESPONSES, ACCOUNT_PARAMS, REQUEST_ID_SCHEMA } from '../schemas';
+import { ERROR_RESPONSES, ACCOUNT_PARAMS, REQUEST_ID_SCHEMA, accountRequestId } from '../schemas';
 import type { FundsPort } from '../funds-port';
 import { amountFields, amountSchemas } from '../money-json';
 
@@ -76,7 +76,7 @@ export function paymentRoutes(deps: PaymentRouteDeps) {
       schema: { tags: ['account'], summary: 'A top-up\'s state by its request_id', params: TOPUP_PARAMS, response: { 200: TOPUP_STATE_SCHEMA, ...ERROR_RESPONSES } },
     }, async (request) => {
       const account = await requireAccount(deps.pool, request.params.accountId);
-      const payment = await deps.funds.topUpStatus(account.id, `${account.id}:${request.params.requestId}`);
+      const payment = await deps.funds.topUpStatus(account.id, accountRequestId(account.id, request.params.requestId));
       return topupJson(request.params.requestId, payment);
     });
 
@@ -88,7 +88,7 @@ export function paymentRoutes(deps: PaymentRouteDeps) {
       },
     }, async (request, reply) => {
       const account = await requireAccount(deps.pool, request.params.accountId);
-      const start = await deps.funds.startAuthentication(account.id, `${account.id}:${request.params.requestId}`, returnUrls(request));
+      const start = await deps.funds.startAuthentication(account.id, accountRequestId(account.id, request.params.requestId), returnUrls(request));
       request.log.info({ tenant: account.id, sessionId: start.sessionId }, 'top-up authentication page opened');
       return reply.status(201).send({ session_id: start.sessionId, url: start.url });
     });
