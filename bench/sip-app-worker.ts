@@ -34,12 +34,15 @@ const media = createRtpengineMedia({ host: '127.0.0.1', port: data.ngPort, timeo
 const config = {
   meterIntervalSeconds: 60, grantValiditySeconds: 180, trunkUri: 'sip:127.0.0.1:5070', drainDeadlineSeconds: 5,
   drachtio: { mode: 'inbound' as const, host: '127.0.0.1', port: data.drachtioPort, secret: data.secret },
+  sessionTimer: { expiresSeconds: 1800, minSeconds: 90 },
+  cluster: { instanceId: `bench-${process.pid}`, leaseSeconds: 15 },
 };
 const index = TariffIndex.build(TEST_TARIFFS);
 const app = await startSip(config, {
   srf: new Srf(), config, classify: createClassifier({ includedCountries: ['DE', 'BE', 'ES', 'IT', 'NL', 'PT', 'AT', 'CH', 'GB', 'IE', 'LU', 'PL'] }),
   tariffs: { current: () => index }, funds, accounts: { get: async (id) => (await funds.getAccount(id)) ?? null },
   announcer: shortToneAnnouncer(data.workDir, data.toneMs), media, pool, logger: createLogger(process.env.SOLDE_BENCH_LOG_LEVEL ?? 'silent'),
+  redis, redisKeyPrefix: data.redisPrefix,
 });
 
 let elu = performance.eventLoopUtilization();

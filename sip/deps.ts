@@ -1,4 +1,5 @@
 import type Srf from 'drachtio-srf';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../core/log';
 import type { CallFunds, Classification, Tariff } from '../rating/contracts';
 import type { Micros } from '../rating/money';
@@ -54,6 +55,24 @@ export interface SipConfig {
   readonly drachtio: DrachtioConfig;
   /** How long SIGTERM waits for live calls before settling them by force. */
   readonly drainDeadlineSeconds: number;
+  /** RFC 4028 session timers on both legs of a bridged call (sip/session/session-timer.ts). */
+  readonly sessionTimer: SessionTimerConfig;
+  /** This process among the Solde instances sharing one Redis (sip/cluster/). */
+  readonly cluster: ClusterConfig;
+}
+
+export interface SessionTimerConfig {
+  /** Session-Expires Solde asks for (SOLDE_SESSION_EXPIRES_SECONDS, default 1800). */
+  readonly expiresSeconds: number;
+  /** The smallest interval Solde accepts (Min-SE, SOLDE_SESSION_MIN_SE_SECONDS, at least 90: RFC 4028). */
+  readonly minSeconds: number;
+}
+
+export interface ClusterConfig {
+  /** Unique among live instances (SOLDE_INSTANCE_ID; default host-pid-random). Owns this process's calls. */
+  readonly instanceId: string;
+  /** An owner whose heartbeat is older than this is dead: its calls are adopted (SOLDE_OWNER_LEASE_SECONDS). */
+  readonly leaseSeconds: number;
 }
 
 /** What startSipFromConfig needs besides SipConfig: where media and announcements come from. */
@@ -79,6 +98,10 @@ export interface SipDeps {
   readonly media: MediaControl;
   /** Postgres: PBX sources (tenant identification) and call records. */
   readonly pool: Pool;
+  /** Cluster-wide call state (concurrency slots, dialogs, owner leases): the funds engine's Redis. */
+  readonly redis: Redis | Cluster;
+  /** Prepended to every key this layer writes (SOLDE_REDIS_PREFIX, tests: their own). */
+  readonly redisKeyPrefix: string;
   readonly logger: Logger;
   readonly clock?: Clock;
   /** How long a tenant's status and limits are cached (default 5 s; 0: read on every INVITE). */

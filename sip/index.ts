@@ -1,4 +1,5 @@
 import Srf from 'drachtio-srf';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../core/log';
 import type { CallFunds, Classification } from '../rating/contracts';
 import type { Pool } from '../rating/db/pool';
@@ -22,6 +23,9 @@ export interface SipParts {
   /** The process's classifier (built once from the included-countries plan), shared with the HTTP API. */
   readonly classify: (dialled: string) => Classification;
   readonly logger: Logger;
+  /** The funds engine's Redis: cluster-wide call state lives beside the holds. */
+  readonly redis: Redis | Cluster;
+  readonly redisKeyPrefix: string;
 }
 
 export interface RunningSip {
@@ -45,6 +49,8 @@ export async function startSipFromConfig(config: SipProcessConfig, parts: SipPar
     announcer: createAnnouncer({ outputDir: config.announcementsDir, voice: config.voice }),
     media,
     pool: parts.pool,
+    redis: parts.redis,
+    redisKeyPrefix: parts.redisKeyPrefix,
     logger,
   });
   const link = trackSipLink(srf, config.drachtio);

@@ -3,7 +3,9 @@
 // declares the part it needs (sip/deps.ts, rating/funds/context.ts); this file composes and reads them.
 import type { FundsConfig } from '../rating/funds/context';
 import type { PaymentsConfig } from '../rating/funds/payment-provider';
-import type { DrachtioConfig, SipProcessConfig } from '../sip/deps';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { DrachtioConfig, SessionTimerConfig, SipProcessConfig } from '../sip/deps';
 
 export interface Config extends SipProcessConfig, FundsConfig {
   /** The application role: what the running service connects as (no TRUNCATE, no schema changes). */
@@ -133,6 +135,8 @@ export function loadConfig(env: Env = process.env): Config {
     announcementsDir: r.string('SOLDE_ANNOUNCEMENTS_DIR', 'var/announcements'),
     voice: r.string('SOLDE_VOICE', 'espeak'),
     drainDeadlineSeconds: r.int('SOLDE_DRAIN_DEADLINE_SECONDS', 3600, 0, 86400),
+    sessionTimer: readSessionTimer(r),
+    cluster: { instanceId: readInstanceId(r), leaseSeconds: r.int('SOLDE_OWNER_LEASE_SECONDS', 15, 2, 300) },
     payments: readPayments(r),
     publicUrl: env.SOLDE_PUBLIC_URL ? r.url('SOLDE_PUBLIC_URL', '', ['http:', 'https:']).replace(/\/+$/, '') : null,
   };
@@ -170,6 +174,21 @@ function serverAndDatabase(databaseUrl: string): string | null {
   } catch {
     return null;
   }
+}
+
+function readSessionTimer(r: Reader): SessionTimerConfig {
+  const minSeconds = r.int('SOLDE_SESSION_MIN_SE_SECONDS', 90, 90, 86400);
+  const expiresSeconds = r.int('SOLDE_SESSION_EXPIRES_SECONDS', 1800, 90, 86400);
+  if (expiresSeconds < minSeconds) r.problems.push(`SOLDE_SESSION_EXPIRES_SECONDS (${expiresSeconds}) must be at least SOLDE_SESSION_MIN_SE_SECONDS (${minSeconds})`);
+  return { expiresSeconds, minSeconds };
+}
+
+/** Default: host, pid and a random part, so that a restarted process never takes over its own old lease. */
+function readInstanceId(r: Reader): string {
+  const fallback = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  const id = r.string('SOLDE_INSTANCE_ID', fallback);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id)) r.problems.push('SOLDE_INSTANCE_ID: expected up to 64 letters, digits, dots, dashes or underscores');
+  return id;
 }
 
 function readLogLevel(r: Reader): string {

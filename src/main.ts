@@ -47,7 +47,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const metrics = await startMetricsServer(config.metricsHost, config.metricsPort, (err) => log.error({ err }, 'metrics collection failed'));
   log.info({ address: metrics.address }, `metrics at ${metrics.address}/metrics`);
 
-  const sip = await startSipFromConfig(config, { pool, funds, tariffs: tariffs.store, classify, logger: log });
+  const sip = await startSipFromConfig(config, { pool, funds, tariffs: tariffs.store, classify, logger: log, redis, redisKeyPrefix: config.redisKeyPrefix });
   sipLinkUp = sip.linkUp;
 
   return {

@@ -86,6 +86,8 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     trunkUri: 'sip:127.0.0.1:5070',
     drachtio: { mode: 'inbound', host: server.host, port: server.port, secret: SECRET },
     drainDeadlineSeconds: options.drainDeadlineSeconds ?? 5,
+    sessionTimer: { expiresSeconds: 1800, minSeconds: 90 },
+    cluster: { instanceId: `testbed-${process.pid}-${redis.prefix.slice(-7, -1)}`, leaseSeconds: 15 },
   };
   const index = TariffIndex.build(options.tariffs ?? TEST_TARIFFS);
   const accounts: Accounts = { get: async (id) => (await funds.getAccount(id)) ?? null };
@@ -93,6 +95,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const app = await startSip(config, {
     srf, config, classify: createClassifier({ includedCountries: ['DE', 'BE', 'ES', 'IT', 'NL', 'PT', 'AT', 'CH', 'GB', 'IE', 'LU', 'PL'] }),
     tariffs: { current: () => index }, funds, accounts, announcer, media, pool: db.pool, logger,
+    redis: redis.redis, redisKeyPrefix: redis.prefix,
   });
   await server.waitForApp();
   return {
