@@ -46,7 +46,9 @@ const app = await startSip(config, {
 });
 
 let elu = performance.eventLoopUtilization();
-port.on('message', (message: { type: 'idle' | 'stop' | 'phases' | 'busy' }) => {
+port.on('message', (message: { type: 'idle' | 'stop' | 'phases' | 'busy' | 'cpu' }) => {
+  // CPU time of Solde's thread alone (user + system, µs), for bench/sip-call-cpu.ts.
+  if (message.type === 'cpu') { const used = process.threadCpuUsage(); port.postMessage({ type: 'cpu', micros: used.user + used.system }); }
   if (message.type === 'phases') port.postMessage({ type: 'phases', phases: app.callsByPhase() });
   if (message.type === 'busy') {
     // Share of time Solde's event loop was busy since the last ask: 1.0 means CPU-bound.

@@ -166,6 +166,8 @@ export interface AppHandle {
   phases(): Promise<Record<string, number>>;
   /** Share of time Solde's event loop was busy since the previous call. */
   busy(): Promise<number>;
+  /** CPU time Solde's thread has used so far (user + system), µs. */
+  cpuMicros(): Promise<number>;
   idle(): Promise<void>;
 }
 
@@ -196,7 +198,7 @@ export async function startSplitBed(options: { toneMs: number; balanceMicros: bi
   const entry = new URL('./sip-app-worker.ts', import.meta.url).href;
   const worker = new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(entry)});`,
     { eval: true, workerData: data });
-  const reply = (type: string) => new Promise<{ type: string; phases?: Record<string, number>; utilization?: number }>((resolve, reject) => {
+  const reply = (type: string) => new Promise<{ type: string; phases?: Record<string, number>; utilization?: number; micros?: number }>((resolve, reject) => {
     const onMessage = (message: { type: string }) => {
       if (message.type !== type) return;
       worker.off('message', onMessage);
@@ -213,6 +215,7 @@ export async function startSplitBed(options: { toneMs: number; balanceMicros: bi
     app: {
       phases: async () => { const answer = reply('phases'); worker.postMessage({ type: 'phases' }); return (await answer).phases ?? {}; },
       busy: async () => { const answer = reply('busy'); worker.postMessage({ type: 'busy' }); return (await answer).utilization ?? Number.NaN; },
+      cpuMicros: async () => { const answer = reply('cpu'); worker.postMessage({ type: 'cpu' }); return (await answer).micros ?? Number.NaN; },
       idle: async () => { const answer = reply('idle'); worker.postMessage({ type: 'idle' }); await answer; },
     },
     async close() {
