@@ -73,12 +73,27 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
     async stop(deadlineSeconds = deps.config.drainDeadlineSeconds) {
       state.draining = true;
       clearInterval(reloader);
+      stopTakingInvites(deps.srf, deps.logger);
       deps.logger.info({ liveCalls: state.live.size, deadlineSeconds }, 'draining: no new calls');
       await drain(state, idle, deadlineSeconds);
       // Not connected (drachtio-server never came up) is fine: drachtio-srf asserts on a missing socket.
       try { deps.srf.disconnect(); } catch { /* nothing to disconnect */ }
     },
   };
+}
+
+/**
+ * Inbound mode: tells drachtio-server to deal new INVITEs to the other Solde instances only (`remove_route`),
+ * while this one's dialogs go on; with no instance left, drachtio-server answers 503 itself. An INVITE
+ * already on its way still gets Solde's own 503 (state.draining). Not connected: nothing to remove.
+ */
+function stopTakingInvites(srf: SipDeps['srf'], logger: SipDeps['logger']): void {
+  try {
+    // In drachtio-srf (lib/srf.js), missing from its typings.
+    (srf as unknown as { unregisterForMessages(verb: string): void }).unregisterForMessages('invite');
+  } catch (error) {
+    logger.debug({ err: error }, 'no INVITE route to remove (not connected to drachtio-server)');
+  }
 }
 
 async function drain(state: PipelineState, idle: () => Promise<void>, deadlineSeconds: number): Promise<void> {

@@ -46,6 +46,8 @@ export class DrachtioServer implements AppLink {
   private readonly sockets = new Set<net.Socket>();
   private app: net.Socket | undefined;
   private readonly routes = new Set<string>();
+  /** An app has asked for INVITEs at least once (placeCall before that is a test's mistake). */
+  private everRouted = false;
   private readonly readyBox = new Mailbox<true>('drachtio emulator: app connection');
   private readonly bLegBox = new Mailbox<BLeg>('drachtio emulator: outbound INVITE from the app');
   private readonly serverTransactions = new Map<string, ServerTransactionHandler>();
@@ -94,12 +96,19 @@ export class DrachtioServer implements AppLink {
     throw new Error('drachtio emulator: the app keeps reconnecting without staying routed');
   }
 
+  /** Whether an app asks for INVITEs now (a draining Solde sends `remove_route|invite`). */
+  get invitesRouted(): boolean {
+    return this.app !== undefined && this.routes.has('invite');
+  }
+
   /** A new call from the caller side, delivered to the app now. */
   placeCall(options: PlaceCallOptions): CallerLeg {
-    if (this.app === undefined || !this.routes.has('invite')) {
+    const routed = this.app !== undefined && this.routes.has('invite');
+    if (!routed && !this.everRouted) {
       throw new Error('drachtio emulator: no app routed for INVITE yet; await server.waitForApp() first');
     }
-    const leg = new CallerLeg(this, options);
+    // An app that removed its route (draining) or left: the server refuses the INVITE itself.
+    const leg = new CallerLeg(this, options, routed);
     this.legs.push(leg);
     return leg;
   }
@@ -222,7 +231,10 @@ export class DrachtioServer implements AppLink {
     if (add) this.routes.add(verb.toLowerCase());
     else this.routes.delete(verb.toLowerCase());
     this.write(socket, `response|${frame.msgId}|OK`);
-    if (add && verb.toLowerCase() === 'invite') this.readyBox.put(true);
+    if (add && verb.toLowerCase() === 'invite') {
+      this.everRouted = true;
+      this.readyBox.put(true);
+    }
   }
 
   private onSip(frame: Frame): void {
