@@ -2,6 +2,7 @@
 // drachtio-server is a process of its own, so the emulator (main thread) must not share Solde's event
 // loop. Builds the app on the database, Redis prefix and rtpengine the main thread set up, and answers
 // 'idle' and 'stop' messages.
+import { Session } from 'node:inspector/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import Srf from 'drachtio-srf';
 import { Redis } from 'ioredis';
@@ -9,6 +10,7 @@ import { createClassifier } from '../rating/classify/index';
 import { createPool } from '../rating/db/pool';
 import { createTestFunds } from '../rating/funds/harness';
 import { TariffIndex } from '../rating/tariffs/tariff-index';
+import { pino } from 'pino';
 import { createLogger } from '../core/log';
 import { startSip } from '../sip/app';
 import { createRtpengineMedia } from '../sip/media/rtpengine';
@@ -41,12 +43,22 @@ const index = TariffIndex.build(TEST_TARIFFS);
 const app = await startSip(config, {
   srf: new Srf(), config, classify: createClassifier({ includedCountries: ['DE', 'BE', 'ES', 'IT', 'NL', 'PT', 'AT', 'CH', 'GB', 'IE', 'LU', 'PL'] }),
   tariffs: { current: () => index }, funds, accounts: { get: async (id) => (await funds.getAccount(id)) ?? null },
-  announcer: shortToneAnnouncer(data.workDir, data.toneMs), media, pool, logger: createLogger(process.env.SOLDE_BENCH_LOG_LEVEL ?? 'silent'),
+  announcer: shortToneAnnouncer(data.workDir, data.toneMs), media, pool, logger: createLogger(process.env.SOLDE_BENCH_LOG_LEVEL ?? 'silent', benchLogDestination()),
   redis, redisKeyPrefix: data.redisPrefix,
 });
 
+// A V8 CPU profile of this thread alone, for bench/sip-profile.ts (the inspector of a worker is its own).
+const inspector = new Session();
+inspector.connect();
 let elu = performance.eventLoopUtilization();
-port.on('message', (message: { type: 'idle' | 'stop' | 'phases' | 'busy' | 'cpu' }) => {
+port.on('message', (message: { type: 'idle' | 'stop' | 'phases' | 'busy' | 'cpu' | 'profile-start' | 'profile-stop' }) => {
+  if (message.type === 'profile-start') {
+    void inspector.post('Profiler.enable').then(() => inspector.post('Profiler.setSamplingInterval', { interval: 100 }))
+      .then(() => inspector.post('Profiler.start')).then(() => port.postMessage({ type: 'profile-start' }));
+  }
+  if (message.type === 'profile-stop') {
+    void inspector.post('Profiler.stop').then(({ profile }) => port.postMessage({ type: 'profile-stop', profile }));
+  }
   // CPU time of Solde's thread alone (user + system, µs), for bench/sip-call-cpu.ts.
   if (message.type === 'cpu') { const used = process.threadCpuUsage(); port.postMessage({ type: 'cpu', micros: used.user + used.system }); }
   if (message.type === 'phases') port.postMessage({ type: 'phases', phases: app.callsByPhase() });
@@ -69,3 +81,9 @@ port.on('message', (message: { type: 'idle' | 'stop' | 'phases' | 'busy' | 'cpu'
   }
 });
 port.postMessage({ type: 'ready' });
+
+/** SOLDE_BENCH_LOG_FILE: where the app's log goes when a level is set (default stdout), e.g. /dev/null. */
+function benchLogDestination() {
+  const file = process.env.SOLDE_BENCH_LOG_FILE;
+  return file ? pino.destination({ dest: file, sync: false }) : undefined;
+}

@@ -168,6 +168,10 @@ export interface AppHandle {
   busy(): Promise<number>;
   /** CPU time Solde's thread has used so far (user + system), µs. */
   cpuMicros(): Promise<number>;
+  /** Starts sampling Solde's thread (V8 CPU profiler, 100 µs interval). */
+  profileStart(): Promise<void>;
+  /** Stops sampling and returns the profile (Profiler.Profile). */
+  profileStop(): Promise<unknown>;
   idle(): Promise<void>;
 }
 
@@ -198,7 +202,7 @@ export async function startSplitBed(options: { toneMs: number; balanceMicros: bi
   const entry = new URL('./sip-app-worker.ts', import.meta.url).href;
   const worker = new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(entry)});`,
     { eval: true, workerData: data });
-  const reply = (type: string) => new Promise<{ type: string; phases?: Record<string, number>; utilization?: number; micros?: number }>((resolve, reject) => {
+  const reply = (type: string) => new Promise<{ type: string; phases?: Record<string, number>; utilization?: number; micros?: number; profile?: unknown }>((resolve, reject) => {
     const onMessage = (message: { type: string }) => {
       if (message.type !== type) return;
       worker.off('message', onMessage);
@@ -215,6 +219,8 @@ export async function startSplitBed(options: { toneMs: number; balanceMicros: bi
     app: {
       phases: async () => { const answer = reply('phases'); worker.postMessage({ type: 'phases' }); return (await answer).phases ?? {}; },
       busy: async () => { const answer = reply('busy'); worker.postMessage({ type: 'busy' }); return (await answer).utilization ?? Number.NaN; },
+      profileStart: async () => { const answer = reply('profile-start'); worker.postMessage({ type: 'profile-start' }); await answer; },
+      profileStop: async () => { const answer = reply('profile-stop'); worker.postMessage({ type: 'profile-stop' }); return (await answer).profile; },
       cpuMicros: async () => { const answer = reply('cpu'); worker.postMessage({ type: 'cpu' }); return (await answer).micros ?? Number.NaN; },
       idle: async () => { const answer = reply('idle'); worker.postMessage({ type: 'idle' }); await answer; },
     },
