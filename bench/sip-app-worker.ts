@@ -1,8 +1,7 @@
 // Solde's SIP application alone in a worker thread, for bench/sip-*-latency.ts: in production
 // drachtio-server is a process of its own, so the emulator (main thread) must not share Solde's event
 // loop. Builds the app on the database, Redis prefix and rtpengine the main thread set up, and answers
-// 'idle' and 'stop' messages.
-import { Session } from 'node:inspector/promises';
+// the control messages of bench/worker-control.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import Srf from 'drachtio-srf';
 import { Redis } from 'ioredis';
@@ -16,6 +15,7 @@ import { startSip } from '../sip/app';
 import { createRtpengineMedia } from '../sip/media/rtpengine';
 import { shortToneAnnouncer, TEST_TARIFFS } from '../test/support/sip-testbed';
 import { TEST_REDIS_URL } from '../test/support/redis';
+import { answerControlMessages } from './worker-control';
 
 export interface AppWorkerData {
   readonly databaseUrl: string;
@@ -28,7 +28,6 @@ export interface AppWorkerData {
 }
 
 const data = workerData as AppWorkerData;
-const port = parentPort!;
 const pool = createPool(data.databaseUrl, 20);
 const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
 const { funds } = createTestFunds(pool, redis, data.redisPrefix);
@@ -47,40 +46,17 @@ const app = await startSip(config, {
   redis, redisKeyPrefix: data.redisPrefix,
 });
 
-// A V8 CPU profile of this thread alone, for bench/sip-profile.ts (the inspector of a worker is its own).
-const inspector = new Session();
-inspector.connect();
-let elu = performance.eventLoopUtilization();
-port.on('message', (message: { type: 'idle' | 'stop' | 'phases' | 'busy' | 'cpu' | 'profile-start' | 'profile-stop' }) => {
-  if (message.type === 'profile-start') {
-    void inspector.post('Profiler.enable').then(() => inspector.post('Profiler.setSamplingInterval', { interval: 100 }))
-      .then(() => inspector.post('Profiler.start')).then(() => port.postMessage({ type: 'profile-start' }));
-  }
-  if (message.type === 'profile-stop') {
-    void inspector.post('Profiler.stop').then(({ profile }) => port.postMessage({ type: 'profile-stop', profile }));
-  }
-  // CPU time of Solde's thread alone (user + system, µs), for bench/sip-call-cpu.ts.
-  if (message.type === 'cpu') { const used = process.threadCpuUsage(); port.postMessage({ type: 'cpu', micros: used.user + used.system }); }
-  if (message.type === 'phases') port.postMessage({ type: 'phases', phases: app.callsByPhase() });
-  if (message.type === 'busy') {
-    // Share of time Solde's event loop was busy since the last ask: 1.0 means CPU-bound.
-    const now = performance.eventLoopUtilization();
-    port.postMessage({ type: 'busy', utilization: performance.eventLoopUtilization(now, elu).utilization });
-    elu = now;
-  }
-  if (message.type === 'idle') void app.idle().then(() => port.postMessage({ type: 'idle' }));
-  if (message.type === 'stop') {
-    void (async () => {
-      await app.stop(0).catch(() => undefined);
-      await funds.flush().catch(() => undefined);
-      media.close();
-      redis.disconnect();
-      await pool.end();
-      port.postMessage({ type: 'stopped' });
-    })();
-  }
+answerControlMessages(parentPort!, {
+  idle: () => app.idle(),
+  callsByPhase: () => app.callsByPhase(),
+  async stop() {
+    await app.stop(0).catch(() => undefined);
+    await funds.flush().catch(() => undefined);
+    media.close();
+    redis.disconnect();
+    await pool.end();
+  },
 });
-port.postMessage({ type: 'ready' });
 
 /** SOLDE_BENCH_LOG_FILE: where the app's log goes when a level is set (default stdout), e.g. /dev/null. */
 function benchLogDestination() {

@@ -37,18 +37,36 @@ function earlierRows(): string[] {
   const text = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
   const block = text.slice(text.indexOf(`<!-- ${FILE} -->`), text.indexOf(`<!-- /${FILE} -->`));
   if (!text.includes(`<!-- ${FILE} -->`)) return [];
-  return block.split('\n').filter((line) => /^\| [^|]+ \| (included|paid) \|/.test(line) && !line.startsWith(`| ${label} |`));
+  return block.split('\n').filter((line) => /^\| [^|]+ \| (included|paid|bare B2BUA) \|/.test(line) && !line.startsWith(`| ${label} |`));
 }
 
+/** The bare drachtio-srf B2BUA on its own bed, the same included call shape: the framework's own cost. */
+async function bareBaseline(refusals: Map<string, number>): Promise<string> {
+  const bare = await startSplitBed({ toneMs: 100, balanceMicros: 1n, app: 'bare-b2bua' });
+  try {
+    return await measure(bare, 'bare B2BUA', includedCalls(bare.server, refusals), refusals);
+  } finally {
+    await bare.close();
+  }
+}
+
+const cpuOf = (line: string) => Number(line.split('|')[4]);
+
 log('starting Postgres database, Redis prefix, rtpengine, drachtio emulator, and Solde in a worker thread');
+const refusals = new Map<string, number>();
 const bed = await startSplitBed({ toneMs: 100, balanceMicros: 10_000_000_000_000n });
+const rows: string[] = [];
 try {
-  const refusals = new Map<string, number>();
-  const rows = [await measure(bed, 'included', includedCalls(bed.server, refusals), refusals)];
+  rows.push(await measure(bed, 'included', includedCalls(bed.server, refusals), refusals));
   rows.push(await measure(bed, 'paid', paidCalls(bed.server, refusals), refusals));
-  const body = `${environment(`bench/${FILE}`)} (last run)\n\n${HEAD}\n${[...earlierRows(), ...rows].join('\n')}\n`;
-  console.log(body);
-  writeResults(FILE, TITLE, body);
 } finally {
   await bed.close();
 }
+log('the bare drachtio-srf B2BUA baseline, in a worker thread of its own');
+rows.push(await bareBaseline(refusals));
+const [included, paid, bare] = rows.map(cpuOf) as [number, number, number];
+const ratios = `Run ${label}: per call, an included call costs ${(included / bare).toFixed(2)}x and a paid call ${(paid / bare).toFixed(2)}x `
+  + 'the CPU of the bare drachtio-srf B2BUA (bench/bare-b2bua-worker.ts: createB2BUA to the trunk, nothing else).';
+const body = `${environment(`bench/${FILE}`)} (last run)\n\n${HEAD}\n${[...earlierRows(), ...rows].join('\n')}\n\n${ratios}\n`;
+console.log(body);
+writeResults(FILE, TITLE, body);

@@ -185,7 +185,7 @@ export interface SplitBed {
  * The emulator and the load in this thread; Solde in a worker thread (its own event loop, as next to a
  * real drachtio-server); Postgres, Redis and rtpengine shared. One funded account whose PBX is 127.0.0.1.
  */
-export async function startSplitBed(options: { toneMs: number; balanceMicros: bigint }): Promise<SplitBed> {
+export async function startSplitBed(options: { toneMs: number; balanceMicros: bigint; app?: 'solde' | 'bare-b2bua' }): Promise<SplitBed> {
   const db = await createTestDatabase();
   const redis = await createTestRedis();
   const rtpengine = await startBenchRtpengine();
@@ -199,7 +199,7 @@ export async function startSplitBed(options: { toneMs: number; balanceMicros: bi
   const data: AppWorkerData = { databaseUrl: db.url, redisPrefix: redis.prefix, ngPort: rtpengine.ngPort, drachtioPort: server.port,
     secret, toneMs: options.toneMs, workDir };
   // A worker does not inherit tsx's loader: register it first, then load the TypeScript entry.
-  const entry = new URL('./sip-app-worker.ts', import.meta.url).href;
+  const entry = new URL(options.app === 'bare-b2bua' ? './bare-b2bua-worker.ts' : './sip-app-worker.ts', import.meta.url).href;
   const worker = new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(entry)});`,
     { eval: true, workerData: data });
   const reply = (type: string) => new Promise<{ type: string; phases?: Record<string, number>; utilization?: number; micros?: number; profile?: unknown }>((resolve, reject) => {
