@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountSlotsKey, instanceSlotsKey } from '../sip/cluster/call-slots';
+import { callKey } from '../sip/pipeline/call-key';
+import { startReplyHoldProxy, type ReplyHoldProxy } from './support/reply-hold-proxy';
+import { TEST_REDIS_URL } from './support/redis';
 import { startTestbed, type Testbed } from './support/sip-testbed';
 import type { BLeg, CallerLeg } from './support/drachtio/index';
 
@@ -10,12 +13,15 @@ import type { BLeg, CallerLeg } from './support/drachtio/index';
 const N = 4;
 let first: Testbed;
 let second: Testbed;
+/** The second instance reaches Redis through it (replies pass until a test holds them). */
+let proxy: ReplyHoldProxy;
 /** Every B leg the carrier side saw, and how many are up now and at most (across both instances). */
 const carrier = { legs: [] as BLeg[], up: 0, peak: 0 };
 
 beforeAll(async () => {
   first = await startTestbed();
-  second = await startTestbed({ shareWith: first });
+  proxy = await startReplyHoldProxy(Number(new URL(TEST_REDIS_URL).port || 6379));
+  second = await startTestbed({ shareWith: first, sipRedisUrl: proxy.url });
   await first.account('tenant', { maxConcurrentCalls: N });
   await second.app.reloadPbxSources();
   for (const bed of [first, second]) {
@@ -30,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await second?.close();
   await first?.close();
+  await proxy?.close();
 });
 
 const slotsKey = () => accountSlotsKey(first.redis.prefix, 'tenant');
@@ -84,6 +91,22 @@ describe('concurrency limit across two instances', () => {
     expect(carrier.up).toBe(0);
     expect(await first.redis.redis.exists(slotsKey(), instanceSlotsKey(first.redis.prefix, first.instanceId),
       instanceSlotsKey(first.redis.prefix, second.instanceId))).toBe(0);
+  }, 30_000);
+
+  it('a caller who gives up while the acquire is in flight leaves no slot behind', async () => {
+    proxy.hold();
+    const caller = second.server.placeCall({ from: '201', to: '0612345678' });
+    const key = callKey(caller.callId, caller.fromTag);
+    try {
+      await proxy.waitForRequest(key); // the acquire has reached Redis; its answer waits in the proxy
+      expect(caller.cancel().inviteResponse?.status).toBe(487);
+      await second.app.idle(); // the session finished without a slot to release
+      expect(await first.redis.redis.zrange(slotsKey(), 0, -1)).toEqual([key]);
+    } finally {
+      proxy.letGo();
+    }
+    await untilSlots(0); // released when the acquire answered
+    expect(carrier.legs).toHaveLength(0);
   }, 30_000);
 
   it('a draining instance answers new INVITEs 503 and releases its slots as its calls end', async () => {

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../../core/log';
+import { ACCOUNT_ID } from '../../rating/funds/keys';
 import { MAX_CALL_SECONDS } from '../../rating/tariffs/cost';
 import type { Clock } from '../deps';
 import { callSlotsUnavailable } from '../metrics';
@@ -32,7 +33,7 @@ export const SLOT_TIMEOUT_MS = 500;
 const RELEASE_BATCH = 500;
 /** Bounds releaseAllOf: 10 000 batches of 500 is far more than one instance ever holds. */
 const RELEASE_MAX_ROUNDS = 10_000;
-const ACCOUNT_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+/** SOLDE_INSTANCE_ID's shape (src/config.ts): no space, no brace (it sits in a hash tag). */
 const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const CALL_KEY = /^[\x21-\x7e]{1,300}$/;
 
@@ -104,8 +105,9 @@ export class RedisCallSlots implements CallSlots {
     const expiresAtMs = nowMs + this.expiryMs;
     const member = `${accountId} ${callKey}`;
     try {
-      // Sent together, on one connection per slot: the instance record lands first, so the instance
-      // set always lists at least the slots it holds (releaseAllOf never misses one).
+      // Sent together: one round trip. The instance record is not undone when the acquire fails, so the
+      // instance set lists at least the slots the instance holds (releaseAllOf never misses one); if only
+      // the record fails, the call is 'unavailable' and its slot, if taken, is released at its end.
       const [, taken] = await this.bounded(Promise.all([
         this.commands.soldeSlotRecord(this.ownSet, member, expiresAtMs),
         this.commands.soldeSlotAcquire(accountSlotsKey(this.options.keyPrefix, accountId), callKey, limit, nowMs, expiresAtMs),

@@ -222,7 +222,7 @@ export class CallSession implements Call {
     } finally {
       if (this.holdsSlot) {
         this.holdsSlot = false; // before the await: exactly one release
-        await this.services.slots.release(this.accountId, this.key); // never throws, bounded
+        await this.services.slots.release(this.accountId, this.key).catch((error) => this.log.error({ err: error }, 'slot release failed'));
       }
       if (this.countedClass) activeCalls.dec({ class: this.countedClass });
       this.services.forget(this.key);

@@ -45,6 +45,8 @@ export interface TestbedOptions {
    * Postgres database, Redis prefix and rtpengine (accounts are created on the first; close this one first).
    */
   readonly shareWith?: Testbed;
+  /** The SIP layer's Redis (SipDeps.redis) at this URL, e.g. through a proxy; keys keep the testbed's prefix. */
+  readonly sipRedisUrl?: string;
 }
 
 export interface Testbed {
@@ -85,6 +87,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const server = await startDrachtioServer({ secret: SECRET });
   // The funds engine gets a connection of its own, so a test can cut it (Redis unreachable) and still clean up.
   const fundsRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  const sipRedis = options.sipRedisUrl === undefined ? redis.redis : new Redis(options.sipRedisUrl, { maxRetriesPerRequest: 1 });
   const { funds } = createTestFunds(db.pool, fundsRedis, redis.prefix);
   const media = createRtpengineMedia({ host: rtpengine.host, port: options.brokenMedia ? 9 : rtpengine.ngPort, timeoutMs: options.brokenMedia ? 200 : 1000 });
   const workDir = mkdtempSync(join(tmpdir(), 'solde-sip-'));
@@ -106,7 +109,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const app = await startSip(config, {
     srf, config, classify: createClassifier({ includedCountries: ['DE', 'BE', 'ES', 'IT', 'NL', 'PT', 'AT', 'CH', 'GB', 'IE', 'LU', 'PL'] }),
     tariffs: { current: () => index }, funds, accounts, announcer, media, pool: db.pool, logger,
-    redis: redis.redis, redisKeyPrefix: redis.prefix,
+    redis: sipRedis, redisKeyPrefix: redis.prefix,
   });
   await server.waitForApp();
   return {
@@ -124,6 +127,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       await funds.flush().catch(() => undefined);
       await server.close();
       fundsRedis.disconnect();
+      if (sipRedis !== redis.redis) sipRedis.disconnect();
       media.close();
       rmSync(workDir, { recursive: true, force: true });
       if (shared) return; // the first testbed owns the database, the prefix and rtpengine
