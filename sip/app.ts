@@ -1,5 +1,5 @@
 import { AccountCache } from './account-cache';
-import { CallSlots } from './concurrency';
+import { RedisCallSlots } from './cluster/call-slots';
 import { holdEarlyReinvites } from './session/early-reinvites';
 import type { SipConfig, SipDeps } from './deps';
 import { buildPipeline, type PipelineState } from './pipeline/steps';
@@ -34,9 +34,13 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
   holdEarlyReinvites(deps.srf);
   const state: PipelineState = { draining: false, pbxSources: await loadPbxSources(deps.pool), live: new Map() };
   const idleWaiters = new Set<() => void>();
+  const clock = deps.clock ?? { now: () => Date.now() };
+  const slots = new RedisCallSlots({
+    redis: deps.redis, keyPrefix: deps.redisKeyPrefix, instanceId: deps.config.cluster.instanceId, logger: deps.logger, clock,
+  });
   const services: SessionServices = {
     srf: deps.srf, config: deps.config, funds: deps.funds, media: deps.media, announcer: deps.announcer,
-    pool: deps.pool, logger: deps.logger, clock: deps.clock ?? { now: () => Date.now() }, slots: new CallSlots(),
+    pool: deps.pool, logger: deps.logger, clock, slots,
     forget(callKey) {
       state.live.delete(callKey);
       if (state.live.size === 0) for (const wake of idleWaiters) wake();

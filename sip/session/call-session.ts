@@ -220,8 +220,10 @@ export class CallSession implements Call {
     } catch (error) {
       this.log.error({ err: error }, 'finishing the call failed');
     } finally {
-      if (this.holdsSlot) this.services.slots.release(this.accountId);
-      this.holdsSlot = false;
+      if (this.holdsSlot) {
+        this.holdsSlot = false; // before the await: exactly one release
+        await this.services.slots.release(this.accountId, this.key).catch((error) => this.log.error({ err: error }, 'slot release failed'));
+      }
       if (this.countedClass) activeCalls.dec({ class: this.countedClass });
       this.services.forget(this.key);
       this.resolveEnded();

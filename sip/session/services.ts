@@ -2,7 +2,7 @@ import type Srf from 'drachtio-srf';
 import type { CallFunds } from '../../rating/contracts';
 import type { Pool } from '../../rating/db/pool';
 import type { Logger } from '../../core/log';
-import type { CallSlots } from '../concurrency';
+import type { CallSlots } from '../cluster/call-slots';
 import type { Announcer, Clock, SipConfig } from '../deps';
 import type { MediaControl } from '../media/rtpengine';
 

@@ -2,6 +2,7 @@
 // (own key prefix) and a real rtpengine, driven through the test-side drachtio-server emulator
 // (test/support/drachtio). Not used by the server.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,13 @@ export interface TestbedOptions {
   readonly rtpengine?: TestRtpengine;
   /** Point the media client at a port where no rtpengine listens (media failure tests). */
   readonly brokenMedia?: boolean;
+  /**
+   * A second Solde instance: its own app, emulator, funds engine and instance id, on this testbed's
+   * Postgres database, Redis prefix and rtpengine (accounts are created on the first; close this one first).
+   */
+  readonly shareWith?: Testbed;
+  /** The SIP layer's Redis (SipDeps.redis) at this URL, e.g. through a proxy; keys keep the testbed's prefix. */
+  readonly sipRedisUrl?: string;
 }
 
 export interface Testbed {
@@ -46,6 +54,9 @@ export interface Testbed {
   readonly app: SipApp;
   readonly srf: Srf;
   readonly db: TestDatabase;
+  readonly redis: TestRedis;
+  /** SipConfig.cluster.instanceId of this app. */
+  readonly instanceId: string;
   readonly funds: FundsService;
   readonly media: MediaControl;
   readonly rtpengine: TestRtpengine;
@@ -68,12 +79,15 @@ export const TEST_TARIFFS: readonly Tariff[] = [
 ];
 
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
-  const db = await createTestDatabase();
-  const redis: TestRedis = await createTestRedis();
-  const rtpengine = options.rtpengine ?? await startRtpengine();
+  const shared = options.shareWith;
+  const db = shared?.db ?? await createTestDatabase();
+  const redis: TestRedis = shared?.redis ?? await createTestRedis();
+  const rtpengine = options.rtpengine ?? shared?.rtpengine ?? await startRtpengine();
+  const instanceId = `testbed-${process.pid}-${randomBytes(3).toString('hex')}`;
   const server = await startDrachtioServer({ secret: SECRET });
   // The funds engine gets a connection of its own, so a test can cut it (Redis unreachable) and still clean up.
   const fundsRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  const sipRedis = options.sipRedisUrl === undefined ? redis.redis : new Redis(options.sipRedisUrl, { maxRetriesPerRequest: 1 });
   const { funds } = createTestFunds(db.pool, fundsRedis, redis.prefix);
   const media = createRtpengineMedia({ host: rtpengine.host, port: options.brokenMedia ? 9 : rtpengine.ngPort, timeoutMs: options.brokenMedia ? 200 : 1000 });
   const workDir = mkdtempSync(join(tmpdir(), 'solde-sip-'));
@@ -87,7 +101,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     drachtio: { mode: 'inbound', host: server.host, port: server.port, secret: SECRET },
     drainDeadlineSeconds: options.drainDeadlineSeconds ?? 5,
     sessionTimer: { expiresSeconds: 1800, minSeconds: 90 },
-    cluster: { instanceId: `testbed-${process.pid}-${redis.prefix.slice(-7, -1)}`, leaseSeconds: 15 },
+    cluster: { instanceId, leaseSeconds: 15 },
   };
   const index = TariffIndex.build(options.tariffs ?? TEST_TARIFFS);
   const accounts: Accounts = { get: async (id) => (await funds.getAccount(id)) ?? null };
@@ -95,11 +109,11 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const app = await startSip(config, {
     srf, config, classify: createClassifier({ includedCountries: ['DE', 'BE', 'ES', 'IT', 'NL', 'PT', 'AT', 'CH', 'GB', 'IE', 'LU', 'PL'] }),
     tariffs: { current: () => index }, funds, accounts, announcer, media, pool: db.pool, logger,
-    redis: redis.redis, redisKeyPrefix: redis.prefix,
+    redis: sipRedis, redisKeyPrefix: redis.prefix,
   });
   await server.waitForApp();
   return {
-    server, app, srf, db, funds, media, rtpengine, announcer, announced,
+    server, app, srf, db, redis, instanceId, funds, media, rtpengine, announcer, announced,
     breakFundsRedis: () => fundsRedis.disconnect(),
     async account(id, opts = {}) {
       await funds.createAccount({ id, name: id, language: opts.language ?? 'en', maxConcurrentCalls: opts.maxConcurrentCalls ?? 10 });
@@ -113,12 +127,14 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       await funds.flush().catch(() => undefined);
       await server.close();
       fundsRedis.disconnect();
+      if (sipRedis !== redis.redis) sipRedis.disconnect();
       media.close();
+      rmSync(workDir, { recursive: true, force: true });
+      if (shared) return; // the first testbed owns the database, the prefix and rtpengine
       await rtpengine.stop();
       await redis.cleanup();
       db.pool.on('error', () => undefined); // the drop terminates connections the funds engine may still hold
       await db.drop();
-      rmSync(workDir, { recursive: true, force: true });
     },
   };
 }
