@@ -97,9 +97,9 @@ export class SettlementJournal {
       return false;
     }
     const stored: StoredSettle = { ...s, finalMicros: String(s.finalMicros) };
-    // Live before the line is written, so that a rewrite running meanwhile keeps it.
-    this.live.set(s.idempotencyKey, s);
-    const written = await this.append({ t: 'add', s: stored });
+    // Live once the file exists and before the line is written (in the same turn of the chain), so that a
+    // rewrite running next keeps it and the first one, which creates the file, does not write it twice.
+    const written = await this.append({ t: 'add', s: stored }, () => this.live.set(s.idempotencyKey, s));
     if (!written) this.live.delete(s.idempotencyKey);
     return written;
   }
@@ -161,10 +161,11 @@ export class SettlementJournal {
     this.lines = this.live.size;
   }
 
-  private append(line: Line): Promise<boolean> {
+  private append(line: Line, beforeWrite?: () => void): Promise<boolean> {
     return this.serial(async () => {
       try {
         if (!this.handle) await this.create();
+        beforeWrite?.();
         await this.handle!.appendFile(`${JSON.stringify(line)}\n`);
         await this.handle!.sync();
         this.lines += 1;

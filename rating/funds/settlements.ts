@@ -87,9 +87,13 @@ export class Settlements implements SettleFallback {
 
   private async round(): Promise<RetryReport> {
     let progressed = false;
+    // Redis first (it frees the hold too); once it failed in this round, each attempt would only wait for
+    // its timeout again: the ledger takes the rest.
+    let redisUp = true;
     for (const s of (await this.journal.entries()).slice(0, PER_ROUND)) {
       const log = this.ctx.log.child({ accountId: s.accountId, callId: s.callId, finalMicros: String(s.finalMicros) });
-      const status = await this.redis(s);
+      const status = redisUp ? await this.redis(s) : 'unavailable';
+      redisUp = status !== 'unavailable';
       if (status !== 'unavailable') {
         await this.journal.done(s.idempotencyKey);
         log.info({ status }, 'journaled settle taken by Redis');

@@ -29,7 +29,8 @@ export class TcpCable {
 
   async down(): Promise<void> {
     for (const s of this.sockets) s.destroy();
-    await new Promise((resolve) => this.server?.close(resolve));
+    const server = this.server;
     this.server = undefined;
+    if (server) await new Promise((resolve) => server.close(resolve));
   }
 }
