@@ -92,7 +92,7 @@ export class Settlements implements SettleFallback {
     let redisUp = true;
     for (const s of (await this.journal.entries()).slice(0, PER_ROUND)) {
       const log = this.ctx.log.child({ accountId: s.accountId, callId: s.callId, finalMicros: String(s.finalMicros) });
-      const status = redisUp ? await this.redis(s) : 'unavailable';
+      const status: FundsStatus = redisUp ? await this.redis(s) : 'unavailable';
       redisUp = status !== 'unavailable';
       if (status !== 'unavailable') {
         await this.journal.done(s.idempotencyKey);

@@ -12,6 +12,7 @@ import { createClassifier } from '../../rating/classify/index';
 import { TariffIndex } from '../../rating/tariffs/tariff-index';
 import { createTestFunds, fundAccount } from '../../rating/funds/harness';
 import type { FundsService } from '../../rating/funds/index';
+import { createFundsRedis } from '../../rating/funds/redis-client';
 import { createLogger } from '../../core/log';
 import { createTestDatabase, type TestDatabase } from './pg';
 import { Redis } from 'ioredis';
@@ -39,6 +40,12 @@ export interface TestbedOptions {
   readonly rtpengine?: TestRtpengine;
   /** Point the media client at a port where no rtpengine listens (media failure tests). */
   readonly brokenMedia?: boolean;
+  /**
+   * The Redis of the funds engine and the cluster state (default: the shared one, under a prefix of its
+   * own), e.g. a test's own server that it stops and starts (test/support/redis-server.ts). The funds
+   * engine then uses the production client (createFundsRedis: no offline queue, 500 ms timeout).
+   */
+  readonly redisUrl?: string;
 }
 
 export interface Testbed {
@@ -69,11 +76,13 @@ export const TEST_TARIFFS: readonly Tariff[] = [
 
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
   const db = await createTestDatabase();
-  const redis: TestRedis = await createTestRedis();
+  const redis: TestRedis = await createTestRedis(options.redisUrl);
+  if (options.redisUrl) redis.redis.on('error', () => undefined); // a Redis the test stops: reconnects, quietly
   const rtpengine = options.rtpengine ?? await startRtpengine();
   const server = await startDrachtioServer({ secret: SECRET });
   // The funds engine gets a connection of its own, so a test can cut it (Redis unreachable) and still clean up.
-  const fundsRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  const fundsRedis = options.redisUrl ? createFundsRedis(options.redisUrl) : new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  fundsRedis.on('error', () => undefined); // an outage the test makes: the funds engine answers 'unavailable'
   const { funds } = createTestFunds(db.pool, fundsRedis, redis.prefix);
   const media = createRtpengineMedia({ host: rtpengine.host, port: options.brokenMedia ? 9 : rtpengine.ngPort, timeoutMs: options.brokenMedia ? 200 : 1000 });
   const workDir = mkdtempSync(join(tmpdir(), 'solde-sip-'));
