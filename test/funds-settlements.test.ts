@@ -22,6 +22,15 @@ import { finalDebits, pendingGauge, untilReachable } from './support/settlements
 
 const EUR = 1_000_000n;
 
+async function until(done: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; attempt < 1_000 && Date.now() < deadline; attempt += 1) {
+    if (await done()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`not done within ${timeoutMs} ms`);
+}
+
 let db: TestDatabase;
 let pgCable: TcpCable;
 let viaCable: Pool;
@@ -118,7 +127,9 @@ describe('Redis and Postgres both down', () => {
 
     await pgCable.up();
     const restarted = service(redis.url); // Redis still down
-    expect(await restarted.retrySettlements()).toEqual({ journal: 0, redis: calls, progressed: true });
+    restarted.start(); // replays the journal and retries in the background
+    await until(async () => (await pendingGauge()).journal === 0);
+    expect(await pendingGauge()).toEqual({ journal: 0, redis: calls });
     const expected = new Map(finals.map((f, i) => [`call-${i}`, [EUR - f]] as const));
     expect(await finalDebits(db.pool, 'both')).toEqual(expected);
     expect(await runCli('funds', 'pending-settlements')).toMatchObject({ code: 1, out: expect.stringContaining(`${calls} pending settlement(s)`) });
@@ -134,5 +145,6 @@ describe('Redis and Postgres both down', () => {
     expect(await pendingGauge()).toEqual({ journal: 0, redis: 0 });
     expect(await runCli('funds', 'pending-settlements')).toEqual({ code: 0, out: 'nothing pending', err: '' });
     expect((await readJournal(stateDir)).entries).toEqual([]);
+    await restarted.stop();
   });
 });
