@@ -38,6 +38,12 @@ let stateDir: string;
 const prefix = `solde-test:settle-${process.pid}:`;
 const opened: Array<{ funds: FundsService; close: () => void }> = [];
 
+function cableUrl(): string {
+  const url = new URL(db.url);
+  url.port = String(pgCable.port);
+  return url.toString();
+}
+
 function service(redisUrl: string, pool: Pool = viaCable): FundsService {
   const redis = createFundsRedis(redisUrl);
   redis.on('error', () => undefined);
@@ -50,9 +56,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   pgCable = new TcpCable(5432);
   await pgCable.up();
-  const url = new URL(db.url);
-  url.port = String(pgCable.port);
-  viaCable = createPool(url.toString(), 5);
+  viaCable = createPool(cableUrl(), 5);
   stateDir = mkdtempSync(join(tmpdir(), 'solde-settle-state-'));
   process.env.SOLDE_DATABASE_URL = db.url;
   process.env.SOLDE_STATE_DIR = stateDir;
@@ -123,6 +127,14 @@ describe('Redis and Postgres both down', () => {
     expect(listed.code).toBe(1);
     expect(JSON.parse(listed.out).pending).toHaveLength(calls);
     expect(JSON.parse(listed.out).pending[0]).toMatchObject({ stage: 'journal', account: 'both' });
+    // The operator's view while Postgres is down (as this process sees it): the journal, and why that is all.
+    process.env.SOLDE_DATABASE_URL = cableUrl();
+    const blind = await runCli('funds', 'pending-settlements');
+    process.env.SOLDE_DATABASE_URL = db.url;
+    expect(blind.code).toBe(1);
+    expect(blind.out.split('\n')).toHaveLength(calls);
+    expect(blind.out).toMatch(/^journal  both  call call-\d+  amount 1\.\d+  age \d+ s$/m);
+    expect(blind.err).toContain('Postgres unreachable');
     await first.stop(); // the process ends; its journal stays on disk
 
     await pgCable.up();
