@@ -137,6 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
     rechargeThresholdsMicros: r.amounts('SOLDE_RECHARGE_THRESHOLDS', '5,10,20'),
     currency: readCurrency(r),
     grantValiditySeconds: r.int('SOLDE_GRANT_VALIDITY_SECONDS', 180, 10, 3600),
+    stateDir: r.string('SOLDE_STATE_DIR', 'var/state'),
     meterIntervalSeconds: r.int('SOLDE_METER_INTERVAL_SECONDS', 60, 1, 3600),
     sampleDeckPath: r.string('SOLDE_SAMPLE_DECK', 'rating/tariffs/sample-deck.csv'),
     drachtio: readDrachtio(r),

@@ -91,11 +91,11 @@ describe('docker-compose.yml', () => {
     expect(Array.isArray(check?.test) ? check!.test.length : String(check?.test ?? '').length).toBeGreaterThan(1);
   });
 
-  it('runs two Solde replicas that differ only in instance id, ports and announcements folder', () => {
+  it('runs two Solde replicas that differ only in instance id, ports, announcements and state folders', () => {
     expect(REPLICAS).toEqual(['solde-1', 'solde-2']);
     const [first, second] = REPLICAS.map((name) => services[name]!.environment!);
     const differing = Object.keys(first!).filter((key) => first![key] !== second![key]).sort();
-    expect(differing).toEqual(['SOLDE_ANNOUNCEMENTS_DIR', 'SOLDE_HTTP_PORT', 'SOLDE_INSTANCE_ID', 'SOLDE_METRICS_PORT']);
+    expect(differing).toEqual(['SOLDE_ANNOUNCEMENTS_DIR', 'SOLDE_HTTP_PORT', 'SOLDE_INSTANCE_ID', 'SOLDE_METRICS_PORT', 'SOLDE_STATE_DIR']);
     expect(Object.keys(second!).sort()).toEqual(Object.keys(first!).sort());
     expect(first!.DRACHTIO_HOST).toBe('127.0.0.1'); // inbound mode: drachtio-server deals INVITEs to both in turn
   });

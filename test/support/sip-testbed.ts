@@ -13,6 +13,7 @@ import { createClassifier } from '../../rating/classify/index';
 import { TariffIndex } from '../../rating/tariffs/tariff-index';
 import { createTestFunds, fundAccount } from '../../rating/funds/harness';
 import type { FundsService } from '../../rating/funds/index';
+import { createFundsRedis } from '../../rating/funds/redis-client';
 import { createLogger } from '../../core/log';
 import { createTestDatabase, type TestDatabase } from './pg';
 import { Redis } from 'ioredis';
@@ -47,6 +48,12 @@ export interface TestbedOptions {
   readonly shareWith?: Testbed;
   /** The SIP layer's Redis (SipDeps.redis) at this URL, e.g. through a proxy; keys keep the testbed's prefix. */
   readonly sipRedisUrl?: string;
+  /**
+   * The Redis of the funds engine and the cluster state (default: the shared one, under a prefix of its
+   * own), e.g. a test's own server that it stops and starts (test/support/redis-server.ts). The funds
+   * engine then uses the production client (createFundsRedis: no offline queue, 500 ms timeout).
+   */
+  readonly redisUrl?: string;
 }
 
 export interface Testbed {
@@ -81,12 +88,14 @@ export const TEST_TARIFFS: readonly Tariff[] = [
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
   const shared = options.shareWith;
   const db = shared?.db ?? await createTestDatabase();
-  const redis: TestRedis = shared?.redis ?? await createTestRedis();
+  const redis: TestRedis = shared?.redis ?? await createTestRedis(options.redisUrl);
+  if (options.redisUrl) redis.redis.on('error', () => undefined); // a Redis the test stops: reconnects, quietly
   const rtpengine = options.rtpengine ?? shared?.rtpengine ?? await startRtpengine();
   const instanceId = `testbed-${process.pid}-${randomBytes(3).toString('hex')}`;
   const server = await startDrachtioServer({ secret: SECRET });
   // The funds engine gets a connection of its own, so a test can cut it (Redis unreachable) and still clean up.
-  const fundsRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  const fundsRedis = options.redisUrl ? createFundsRedis(options.redisUrl) : new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  fundsRedis.on('error', () => undefined); // an outage the test makes: the funds engine answers 'unavailable'
   const sipRedis = options.sipRedisUrl === undefined ? redis.redis : new Redis(options.sipRedisUrl, { maxRetriesPerRequest: 1 });
   const { funds } = createTestFunds(db.pool, fundsRedis, redis.prefix);
   const media = createRtpengineMedia({ host: rtpengine.host, port: options.brokenMedia ? 9 : rtpengine.ngPort, timeoutMs: options.brokenMedia ? 200 : 1000 });
