@@ -1,5 +1,6 @@
 import { AccountCache } from './account-cache';
 import { CallSlots } from './concurrency';
+import { joinCluster } from './cluster/index';
 import { holdEarlyReinvites } from './session/early-reinvites';
 import type { SipConfig, SipDeps } from './deps';
 import { buildPipeline, type PipelineState } from './pipeline/steps';
@@ -34,9 +35,11 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
   holdEarlyReinvites(deps.srf);
   const state: PipelineState = { draining: false, pbxSources: await loadPbxSources(deps.pool), live: new Map() };
   const idleWaiters = new Set<() => void>();
+  const cluster = joinCluster(deps);
   const services: SessionServices = {
     srf: deps.srf, config: deps.config, funds: deps.funds, media: deps.media, announcer: deps.announcer,
     pool: deps.pool, logger: deps.logger, clock: deps.clock ?? { now: () => Date.now() }, slots: new CallSlots(),
+    cluster: cluster.calls,
     forget(callKey) {
       state.live.delete(callKey);
       if (state.live.size === 0) for (const wake of idleWaiters) wake();
@@ -76,6 +79,7 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
       stopTakingInvites(deps.srf, deps.logger);
       deps.logger.info({ liveCalls: state.live.size, deadlineSeconds }, 'draining: no new calls');
       await drain(state, idle, deadlineSeconds);
+      await cluster.stop();
       // Not connected (drachtio-server never came up) is fine: drachtio-srf asserts on a missing socket.
       try { deps.srf.disconnect(); } catch { /* nothing to disconnect */ }
     },

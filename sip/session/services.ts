@@ -3,6 +3,7 @@ import type { CallFunds } from '../../rating/contracts';
 import type { Pool } from '../../rating/db/pool';
 import type { Logger } from '../../core/log';
 import type { CallSlots } from '../concurrency';
+import type { ClusterCalls } from '../cluster/index';
 import type { Announcer, Clock, SipConfig } from '../deps';
 import type { MediaControl } from '../media/rtpengine';
 
@@ -17,6 +18,8 @@ export interface SessionServices {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly slots: CallSlots;
+  /** Dialog records of answered calls, for adoption if this instance dies (sip/cluster/). */
+  readonly cluster: ClusterCalls;
   /** Called once by a session, with its key, when it has finished. */
   forget(callKey: string): void;
 }

@@ -1,0 +1,106 @@
+import type Srf from 'drachtio-srf';
+import type { SipDeps } from '../deps';
+import type { Call } from '../session/call';
+import { trackSipLink } from '../link-state';
+import { Adopter } from './adopter';
+import { DialogStore, dialogRecordOf } from './dialog-store';
+import { ClusterKeys, every, OwnerLeases } from './owner-lease';
+
+// The cluster side of one Solde instance: its owner lease (renewed every leaseSeconds/3, removed on a clean
+// stop), the dialog records of its answered calls, and the adopter that ends the calls of dead instances.
+// See docs/CLUSTER.md "Owner leases and adoption".
+
+export { Adopter, type AdopterDeps, type AdoptionReport } from './adopter';
+export { DialogStore, type DialogRecord, type LegRecord } from './dialog-store';
+export { ClusterKeys, OwnerLeases } from './owner-lease';
+
+/** What a call session tells the cluster (sip/session/call-session.ts). */
+export interface ClusterCalls {
+  /** The call is answered: its dialog record is written (after the answer, never on the setup path). */
+  answered(session: Call, uas: Srf.Dialog, uac: Srf.Dialog): void;
+  /** The call is over: its dialog record, if any, is deleted. */
+  finished(callKey: string): void;
+}
+
+export interface ClusterMember {
+  readonly calls: ClusterCalls;
+  readonly adopter: Adopter;
+  /** After the drain: stops adopting, waits for record writes in flight, gives the lease up. */
+  stop(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  /** Frees a dead instance's concurrency slots (sip/cluster/call-slots.ts' releaseAllOf); default: none to free. */
+  readonly releaseSlotsOf?: (deadInstanceId: string) => Promise<number>;
+}
+
+/** At most this many record writes or deletes waiting: beyond, a record is skipped (logged), never queued. */
+const MAX_IN_FLIGHT = 10_000;
+
+export function joinCluster(deps: SipDeps, options: ClusterOptions = {}): ClusterMember {
+  const { instanceId, leaseSeconds } = deps.config.cluster;
+  const keys = new ClusterKeys(deps.redisKeyPrefix);
+  const leases = new OwnerLeases(deps.redis, keys, leaseSeconds * 1000);
+  const dialogs = new DialogStore(deps.redis, keys);
+  const log = deps.logger.child({ part: 'cluster', instance: instanceId });
+  const link = trackSipLink(deps.srf, deps.config.drachtio);
+  const inbound = deps.config.drachtio.mode === 'inbound';
+  const adopter = new Adopter({
+    instanceId, srf: deps.srf, leases, dialogs, funds: deps.funds, media: deps.media, pool: deps.pool, logger: log,
+    // Outbound mode has no standing connection to drachtio-server to send a BYE on: such an instance only
+    // keeps its lease and records; inbound instances adopt.
+    canSignal: () => inbound && link.up(),
+    // The lead wires CallSlots.releaseAllOf here at merge; until then there is nothing cluster-wide to free.
+    releaseSlotsOf: options.releaseSlotsOf ?? (async () => 0),
+  });
+
+  let adoptedWarned = false;
+  const heartbeat = every(Math.max(1000, Math.floor(leaseSeconds * 1000 / 3)), async () => {
+    try {
+      const outcome = await leases.heartbeat(instanceId);
+      if (outcome === 'adopted' && !adoptedWarned) log.error('this instance was declared dead (lease lapsed) and its calls are being ended by an adopter');
+      adoptedWarned = outcome === 'adopted';
+    } catch (error) {
+      log.warn({ err: error }, 'owner lease not renewed (Redis)');
+    }
+  });
+  adopter.start();
+
+  // A record's write and its delete are chained per call: a call that ends before its write landed must not
+  // leave a record behind.
+  const pending = new Map<string, Promise<void>>();
+  const chain = (callKey: string, step: () => Promise<void>, what: string) => {
+    if (pending.size >= MAX_IN_FLIGHT && !pending.has(callKey)) {
+      log.warn({ call: callKey }, `dialog record ${what} skipped: too many in flight`);
+      return;
+    }
+    const next = (pending.get(callKey) ?? Promise.resolve()).then(step)
+      .catch((error) => log.warn({ err: error, call: callKey }, `dialog record ${what} failed`))
+      .finally(() => { if (pending.get(callKey) === next) pending.delete(callKey); });
+    pending.set(callKey, next);
+  };
+  const written = new Set<string>();
+  const calls: ClusterCalls = {
+    answered(session, uas, uac) {
+      const record = dialogRecordOf(session, uas, uac);
+      if (record === null) return;
+      written.add(record.callKey);
+      chain(record.callKey, () => dialogs.write(instanceId, record), 'write');
+    },
+    finished(callKey) {
+      if (!written.delete(callKey)) return;
+      chain(callKey, () => dialogs.remove(instanceId, callKey), 'delete');
+    },
+  };
+
+  return {
+    calls,
+    adopter,
+    async stop() {
+      await adopter.stop();
+      await Promise.allSettled([...pending.values()]);
+      await heartbeat.stop();
+      await leases.leave(instanceId).catch((error) => log.warn({ err: error }, 'owner lease not removed: it lapses by itself'));
+    },
+  };
+}
