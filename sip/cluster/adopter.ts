@@ -144,10 +144,10 @@ export class Adopter {
       await this.deps.dialogs.remove(ownerId, callKey);
       return 'kept';
     }
+    const attempts = (this.attempts.get(callKey) ?? 0) + 1;
     try {
-      await this.endCall(record, log);
+      await this.endCall(record, log, attempts === MAX_ATTEMPTS);
     } catch (error) {
-      const attempts = (this.attempts.get(callKey) ?? 0) + 1;
       this.attempts.set(callKey, attempts);
       log.warn({ err: error, attempts }, 'ending an adopted call failed');
       if (attempts < MAX_ATTEMPTS) return 'retry';
@@ -161,10 +161,14 @@ export class Adopter {
     return 'ended';
   }
 
-  /** BYE both legs, media, money, record. Throws when the money or the record could not be written. */
-  private async endCall(record: DialogRecord, log: Logger): Promise<void> {
+  /**
+   * BYE both legs, media, money, record. Throws when a BYE could not be sent (before the last attempt: the
+   * money is settled anyway then) or the money or the record could not be written.
+   */
+  private async endCall(record: DialogRecord, log: Logger, lastAttempt: boolean): Promise<void> {
     const headers = { Reason: reasonHeader(16, 'owner-lost') };
     const [caller, callee] = await Promise.all([record.caller, record.callee].map((leg) => this.bye(leg, headers, log)));
+    if ((caller === 'failed' || callee === 'failed') && !lastAttempt) throw new Error(`BYE not sent (caller ${caller}, callee ${callee})`);
     if (record.media) await this.deps.media.delete(record.media).catch((error) => log.warn({ err: error }, 'rtpengine delete failed'));
     const endedAtMs = Date.now();
     const money = await this.settle(record);
@@ -204,7 +208,9 @@ export class Adopter {
       const timer = setTimeout(() => { log.warn({ dialogId: leg.dialogId }, 'BYE unanswered'); resolve('timeout'); }, timeoutMs);
       const done = (outcome: LegOutcome) => { clearTimeout(timer); resolve(outcome); };
       try {
-        request({ method: 'BYE', stackDialogId: leg.dialogId, headers }, (error, req) => {
+        // drachtio-srf needs a request URI; drachtio-server sends an in-dialog request to the dialog's own
+        // remote target and route set, whatever this says.
+        request({ uri: leg.remoteTarget, method: 'BYE', stackDialogId: leg.dialogId, headers }, (error, req) => {
           if (error || !req) {
             if (error?.code === 'ENODIALOG') return done('gone');
             log.warn({ err: error, dialogId: leg.dialogId, callId: leg.callId }, 'BYE not sent');

@@ -18,10 +18,13 @@ export interface TestRtpengine {
  * Starts a real rtpengine (Debian's rtpengine-daemon) in userspace for one test file, with its own NG port
  * and its own RTP port range, and waits until it answers an NG ping. `npm test` installs it when missing.
  */
-export async function startRtpengine(): Promise<TestRtpengine> {
+export async function startRtpengine(portBlocks = 1): Promise<TestRtpengine> {
+  if (!Number.isSafeInteger(portBlocks) || portBlocks < 1 || portBlocks > 8) throw new RangeError(`portBlocks must be 1..8, got ${portBlocks}`);
   const ngPort = await freeUdpPort();
-  const portMin = 20000 + randomInt(0, 400) * 100; // 100 ports each: 50 calls with RTP+RTCP
-  const portMax = portMin + 99;
+  // Blocks of 100 ports (a few anchored calls use about 5 each: early answer, offer, answer); more blocks
+  // for a file that holds more calls at once.
+  const portMin = 20000 + randomInt(0, 400 - portBlocks) * 100;
+  const portMax = portMin + portBlocks * 100 - 1;
   const args = [
     '--config-file=none', '--table=-1', '--interface=127.0.0.1', `--listen-ng=127.0.0.1:${ngPort}`,
     '--delete-delay=0', '--foreground', '--log-stderr', '--log-level=4', `--port-min=${portMin}`, `--port-max=${portMax}`,
