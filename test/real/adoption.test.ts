@@ -7,6 +7,7 @@ import { waitForUdpBound, freeUdpPort } from './support/ports';
 import { callerScenario, carrierScenario } from './support/scenarios';
 import { expectSuccess, startSipp, tracedMessages, type SippResult } from './support/sipp';
 import { EUR, useRealStack } from './support/stack';
+import type { SoldeProcess } from './support/solde-process';
 
 // Issue 13: a call outlives its process's memory, not its money. Two Solde processes on one real
 // drachtio-server (inbound mode: the server hands new INVITEs round robin to the apps connected). 20 paid
@@ -48,6 +49,9 @@ async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T |
 const receivedByes = (result: SippResult) => tracedMessages(result).filter((m) => m.direction === 'received' && m.startLine.startsWith('BYE '));
 
 describe('a dead instance\'s calls are adopted', () => {
+  /** The second Solde of the first test, still running for the second. */
+  let survivorProcess: SoldeProcess | undefined;
+
   it('kill -9 of the owner: every call gets BYE on both legs, is charged its granted time, recorded owner-lost; the survivor serves on', async () => {
     const redis = stack.funds.ctx.store.client;
     const keys = new ClusterKeys(stack.redisPrefix);
@@ -76,6 +80,7 @@ describe('a dead instance\'s calls are adopted', () => {
         throw new Error(`${error.message} (${await redis.hlen(keys.dialogs('victim'))} recorded)\n${stack.solde.process.output().slice(-6000)}`);
       });
     const survivor = await stack.startAnotherSolde({ SOLDE_INSTANCE_ID: 'survivor' });
+    survivorProcess = survivor;
     await survivor.process.waitForLine(/connected to drachtio-server/, 30_000, 'survivor connected');
 
     process.kill(stack.solde.process.pid, 'SIGKILL');
@@ -139,4 +144,35 @@ describe('a dead instance\'s calls are adopted', () => {
     expect(await stack.callRecord(next.callId, next.fromTag)).toMatchObject({ class: 'INCLUDED', endingReason: 'caller-bye' });
     console.info(`adoption: ${CALLS} calls ended ${adoptedInMs} ms after the kill (lease ${LEASE_SECONDS} s)`);
   }, 150_000);
+
+  it('the PBX hangs up before the adoption: drachtio-server answers its BYE 481 itself, the adopter still ends the carrier leg and settles', async () => {
+    expect(survivorProcess).toBeDefined();
+    const redis = stack.funds.ctx.store.client;
+    const keys = new ClusterKeys(stack.redisPrefix);
+    const second = await stack.startAnotherSolde({ SOLDE_INSTANCE_ID: 'second' });
+    const processes: Record<string, SoldeProcess> = { survivor: survivorProcess!, second };
+    // Round robin between the two apps: the call lands on either; the other one adopts it.
+    const call = placeCall(stack, {
+      name: 'orphan', dialled: MOROCCO, timeoutSeconds: 60,
+      steps: [{ kind: 'expect', status: 183, timeoutMs: 15_000 }, { kind: 'answered', timeoutMs: 30_000 }, { kind: 'pause', ms: 1_000 }, { kind: 'bye', status: 481 }],
+      carrier: { kind: 'answer', ringMs: 100, hangup: { by: 'caller', timeoutMs: 50_000 } },
+    });
+    const owner = await poll('the call answered', 40_000, async () => {
+      for (const id of Object.keys(processes)) if (await redis.hlen(keys.dialogs(id)) > 0) return id;
+      return undefined;
+    });
+    const [key] = await redis.hkeys(keys.dialogs(owner));
+    process.kill(processes[owner]!.process.pid, 'SIGKILL');
+    await bounded(processes[owner]!.process.exited, 5_000, 'owner exit');
+    const committed = await stack.funds.committed({ accountId: 'acme', callId: key! });
+    const adopter = Object.keys(processes).find((id) => id !== owner)!;
+
+    const result = await call; // the caller got 481 to its BYE, the carrier got the adopter's BYE
+    expect(receivedByes(result.carrier!)[0]?.header('reason')).toContain('owner-lost');
+    const record = await stack.callRecord(result.callId, result.fromTag);
+    expect(record).toMatchObject({ endingReason: 'owner-lost', settleStatus: 'ok', costMicros: committed.committedMicros });
+    const ended = await processes[adopter]!.process.waitForLine(/adopted call ended/, 15_000, 'end the adopted call');
+    expect(JSON.parse(ended)).toMatchObject({ caller: 'gone', callee: 'ok' });
+    expect(await stack.funds.balance('acme')).toMatchObject({ heldMicros: 0n });
+  }, 120_000);
 });
