@@ -1,8 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type Srf from 'drachtio-srf';
-import type { Tariff } from '../../rating/contracts';
+import type { Classification, Tariff } from '../../rating/contracts';
 import type { CallRecord } from '../cdr/call-records';
-import type { Call } from '../session/call';
 import type { ClusterKeys } from './owner-lease';
 
 // The dialog record of an answered call, kept in Redis under its owning instance while the call is up
@@ -47,8 +46,23 @@ export interface DialogRecord extends Pick<CallRecord, 'accountId' | 'extension'
   readonly callee: LegRecord;
 }
 
+/** What a record is made of: the part of a call session (sip/session/call.ts) it reads. */
+export interface AnsweredCall {
+  readonly key: string;
+  readonly accountId: string;
+  readonly extension: string;
+  readonly classification: Pick<Classification, 'class' | 'dialled' | 'e164' | 'country' | 'rule'> | null;
+  readonly tariff: Tariff | null;
+  readonly reserved: boolean;
+  readonly mediaAnchored: boolean;
+  readonly mediaCall: { readonly callId: string; readonly fromTag: string };
+  readonly receivedAtMs: number;
+  readonly answeredAtMs: number | null;
+  readonly req: Srf.SrfRequest;
+}
+
 /** The dialog record of an answered call; null if it lacks what a record needs (no tenant, no dialogs). */
-export function dialogRecordOf(session: Call, uas: Srf.Dialog, uac: Srf.Dialog): DialogRecord | null {
+export function dialogRecordOf(session: AnsweredCall, uas: Srf.Dialog, uac: Srf.Dialog): DialogRecord | null {
   const c = session.classification;
   if (!c || !session.accountId || session.answeredAtMs === null) return null;
   const server = (session.req as unknown as { server?: { hostport?: string } }).server?.hostport ?? null;

@@ -1,6 +1,5 @@
-import type Srf from 'drachtio-srf';
 import type { SipDeps } from '../deps';
-import type { Call } from '../session/call';
+import type { ClusterCalls } from '../session/services';
 import { trackSipLink } from '../link-state';
 import { Adopter } from './adopter';
 import { DialogStore, dialogRecordOf } from './dialog-store';
@@ -13,14 +12,7 @@ import { ClusterKeys, every, OwnerLeases } from './owner-lease';
 export { Adopter, type AdopterDeps, type AdoptionReport } from './adopter';
 export { DialogStore, type DialogRecord, type LegRecord } from './dialog-store';
 export { ClusterKeys, OwnerLeases } from './owner-lease';
-
-/** What a call session tells the cluster (sip/session/call-session.ts). */
-export interface ClusterCalls {
-  /** The call is answered: its dialog record is written (after the answer, never on the setup path). */
-  answered(session: Call, uas: Srf.Dialog, uac: Srf.Dialog): void;
-  /** The call is over: its dialog record, if any, is deleted. */
-  finished(callKey: string): void;
-}
+export type { ClusterCalls } from '../session/services';
 
 export interface ClusterMember {
   readonly calls: ClusterCalls;

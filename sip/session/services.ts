@@ -1,9 +1,9 @@
 import type Srf from 'drachtio-srf';
+import type { AnsweredCall } from '../cluster/dialog-store';
 import type { CallFunds } from '../../rating/contracts';
 import type { Pool } from '../../rating/db/pool';
 import type { Logger } from '../../core/log';
 import type { CallSlots } from '../concurrency';
-import type { ClusterCalls } from '../cluster/index';
 import type { Announcer, Clock, SipConfig } from '../deps';
 import type { MediaControl } from '../media/rtpengine';
 
@@ -22,4 +22,12 @@ export interface SessionServices {
   readonly cluster: ClusterCalls;
   /** Called once by a session, with its key, when it has finished. */
   forget(callKey: string): void;
+}
+
+/** What a call session tells the cluster (implemented by sip/cluster/index.ts). */
+export interface ClusterCalls {
+  /** The call is answered: its dialog record is written (after the answer, never on the setup path). */
+  answered(session: AnsweredCall, uas: Srf.Dialog, uac: Srf.Dialog): void;
+  /** The call is over: its dialog record, if any, is deleted. */
+  finished(callKey: string): void;
 }

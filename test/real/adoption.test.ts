@@ -142,6 +142,8 @@ describe('a dead instance\'s calls are adopted', () => {
       carrier: { kind: 'answer', ringMs: 50, hangup: { by: 'caller', timeoutMs: 10_000 } },
     });
     expect(await stack.callRecord(next.callId, next.fromTag)).toMatchObject({ class: 'INCLUDED', endingReason: 'caller-bye' });
+    // Its dialog record was dropped when it ended (the delete is not awaited by the call: bounded wait).
+    await poll('the survivor\'s dialog records gone', 5_000, async () => (await redis.hlen(keys.dialogs('survivor'))) === 0 ? true : undefined);
     console.info(`adoption: ${CALLS} calls ended ${adoptedInMs} ms after the kill (lease ${LEASE_SECONDS} s)`);
   }, 150_000);
 
