@@ -66,7 +66,7 @@ describe('owner leases', () => {
 
   it('an adopter that stops renewing is itself adopted; the first one then learns it lost', async () => {
     const [a, b] = leasesFor();
-    const dialogs = new DialogStore(redis.redis, keys);
+    const dialogs = new DialogStore(redis.redis, keys, LEASE_MS);
     await a.heartbeat('victim');
     await lapse();
     expect(await a.claimLapsed('first')).toBe('victim');
@@ -86,13 +86,21 @@ describe('owner leases', () => {
 
   it('a clean stop gives the lease up, unless records are left (then it lapses and they are adopted)', async () => {
     const [a] = leasesFor();
-    const dialogs = new DialogStore(redis.redis, keys);
+    const dialogs = new DialogStore(redis.redis, keys, LEASE_MS);
     await a.heartbeat('leaver');
     await dialogs.write('leaver', record('stuck', false));
     expect(await a.leave('leaver')).toBe('busy');
     await dialogs.remove('leaver', 'stuck');
     expect(await a.leave('leaver')).toBe('ok');
     expect(await a.expiryOf('leaver')).toBeNull();
+  });
+
+  it('a record written before the owner\'s first heartbeat creates its lease, so it can lapse and be adopted', async () => {
+    const [a] = leasesFor();
+    await new DialogStore(redis.redis, keys, LEASE_MS).write('early', record('first-call', false));
+    expect(await a.expiryOf('early')).not.toBeNull();
+    await lapse();
+    expect(await a.claimLapsed('adopter')).toBe('early');
   });
 });
 
@@ -107,7 +115,7 @@ describe('adopter', () => {
     expect(await funds.committed({ accountId: 'adopted-acct', callId })).toMatchObject({ status: 'ok', committedMicros: 5n * EUR, callState: 'live' });
 
     const [leases] = leasesFor();
-    const dialogs = new DialogStore(redis.redis, keys);
+    const dialogs = new DialogStore(redis.redis, keys, LEASE_MS);
     await leases.heartbeat('dead-owner');
     await dialogs.write('dead-owner', record(callId, true));
     await dialogs.write('dead-owner', { ...record('sos;tag2', false), class: 'EMERGENCY', emergency: true, tariff: null });

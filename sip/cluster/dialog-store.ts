@@ -102,12 +102,23 @@ export function decodeRecord(text: string): DialogRecord {
   return raw as unknown as DialogRecord;
 }
 
+// KEYS dialogs of owner, leases; ARGV call key, record, owner, lease ms. The owner's lease is created if it
+// has none yet (a call answered before the first heartbeat reached Redis): no record without a lease that
+// can lapse, or an owner dying then would leave calls nobody adopts.
+const WRITE = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if not redis.call('ZSCORE', KEYS[2], ARGV[3]) then
+  local t = redis.call('TIME')
+  redis.call('ZADD', KEYS[2], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[4]), ARGV[3])
+end
+return 1`;
+
 /** The dialog records of one owner's calls in Redis. */
 export class DialogStore {
-  constructor(private readonly redis: Redis | Cluster, private readonly keys: ClusterKeys) {}
+  constructor(private readonly redis: Redis | Cluster, private readonly keys: ClusterKeys, private readonly leaseMs: number) {}
 
   async write(ownerId: string, record: DialogRecord): Promise<void> {
-    await this.redis.hset(this.keys.dialogs(ownerId), record.callKey, encodeRecord(record));
+    await this.redis.eval(WRITE, 2, this.keys.dialogs(ownerId), this.keys.leases, record.callKey, encodeRecord(record), ownerId, String(this.leaseMs));
   }
 
   async remove(ownerId: string, callKey: string): Promise<void> {

@@ -33,7 +33,7 @@ export function joinCluster(deps: SipDeps, options: ClusterOptions = {}): Cluste
   const { instanceId, leaseSeconds } = deps.config.cluster;
   const keys = new ClusterKeys(deps.redisKeyPrefix);
   const leases = new OwnerLeases(deps.redis, keys, leaseSeconds * 1000);
-  const dialogs = new DialogStore(deps.redis, keys);
+  const dialogs = new DialogStore(deps.redis, keys, leases.leaseMs);
   const log = deps.logger.child({ part: 'cluster', instance: instanceId });
   const link = trackSipLink(deps.srf, deps.config.drachtio);
   const inbound = deps.config.drachtio.mode === 'inbound';
@@ -48,6 +48,8 @@ export function joinCluster(deps: SipDeps, options: ClusterOptions = {}): Cluste
 
   let adoptedWarned = false;
   const heartbeat = every(Math.max(1000, Math.floor(leaseSeconds * 1000 / 3)), async () => {
+    // Before the connection is up (process start) a command fails at once: wait for the next beat quietly.
+    if (deps.redis.status !== 'ready') return;
     try {
       const outcome = await leases.heartbeat(instanceId);
       if (outcome === 'adopted' && !adoptedWarned) log.error('this instance was declared dead (lease lapsed) and its calls are being ended by an adopter');
