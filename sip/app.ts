@@ -35,7 +35,7 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
   holdEarlyReinvites(deps.srf);
   const state: PipelineState = { draining: false, pbxSources: await loadPbxSources(deps.pool), live: new Map() };
   const idleWaiters = new Set<() => void>();
-  const cluster = joinCluster(deps);
+  const cluster = await joinCluster(deps);
   const services: SessionServices = {
     srf: deps.srf, config: deps.config, funds: deps.funds, media: deps.media, announcer: deps.announcer,
     pool: deps.pool, logger: deps.logger, clock: deps.clock ?? { now: () => Date.now() }, slots: new CallSlots(),

@@ -95,6 +95,18 @@ describe('owner leases', () => {
     expect(await a.expiryOf('leaver')).toBeNull();
   });
 
+  it('a process restarted with the same instance id hands the previous one\'s records to adoption', async () => {
+    const [a] = leasesFor();
+    const dialogs = new DialogStore(redis.redis, keys, LEASE_MS);
+    await a.heartbeat('stable-name');
+    await dialogs.write('stable-name', record('left-by-the-crashed-process', false));
+    expect(await a.retireLeftovers('stable-name', 'stable-name~retired-1')).toBe(1);
+    expect(await dialogs.count('stable-name')).toBe(0);
+    expect(await dialogs.count('stable-name~retired-1')).toBe(1);
+    expect(await a.claimLapsed('stable-name')).toBe('stable-name~retired-1'); // the restarted process may adopt it itself
+    expect(await a.retireLeftovers('stable-name', 'stable-name~retired-2')).toBe(0);
+  });
+
   it('a record written before the owner\'s first heartbeat creates its lease, so it can lapse and be adopted', async () => {
     const [a] = leasesFor();
     await new DialogStore(redis.redis, keys, LEASE_MS).write('early', record('first-call', false));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SipDeps } from '../deps';
 import type { ClusterCalls } from '../session/services';
 import { trackSipLink } from '../link-state';
@@ -29,7 +30,11 @@ export interface ClusterOptions {
 /** At most this many record writes or deletes waiting: beyond, a record is skipped (logged), never queued. */
 const MAX_IN_FLIGHT = 10_000;
 
-export function joinCluster(deps: SipDeps, options: ClusterOptions = {}): ClusterMember {
+/** How long joining waits for the Redis connection before going on without retiring leftovers. */
+const READY_WAIT_MS = 5_000;
+
+/** Joins before the app takes calls (createSipApp, before drachtio-server is reached). */
+export async function joinCluster(deps: SipDeps, options: ClusterOptions = {}): Promise<ClusterMember> {
   const { instanceId, leaseSeconds } = deps.config.cluster;
   const keys = new ClusterKeys(deps.redisKeyPrefix);
   const leases = new OwnerLeases(deps.redis, keys, leaseSeconds * 1000);
@@ -45,6 +50,8 @@ export function joinCluster(deps: SipDeps, options: ClusterOptions = {}): Cluste
     // The lead wires CallSlots.releaseAllOf here at merge; until then there is nothing cluster-wide to free.
     releaseSlotsOf: options.releaseSlotsOf ?? (async () => 0),
   });
+
+  await retireLeftovers(deps, leases, log);
 
   let adoptedWarned = false;
   const heartbeat = every(Math.max(1000, Math.floor(leaseSeconds * 1000 / 3)), async () => {
@@ -97,4 +104,19 @@ export function joinCluster(deps: SipDeps, options: ClusterOptions = {}): Cluste
       await leases.leave(instanceId).catch((error) => log.warn({ err: error }, 'owner lease not removed: it lapses by itself'));
     },
   };
+}
+
+/** Records left under this instance id by a previous process (owner-lease.ts RETIRE) go to adoption. */
+async function retireLeftovers(deps: SipDeps, leases: OwnerLeases, log: SipDeps['logger']): Promise<void> {
+  const { instanceId } = deps.config.cluster;
+  for (let waited = 0; deps.redis.status !== 'ready' && waited < READY_WAIT_MS; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  try {
+    const retiredId = `${instanceId}~retired-${randomBytes(4).toString('hex')}`;
+    const count = await leases.retireLeftovers(instanceId, retiredId);
+    if (count > 0) log.warn({ count, retiredId }, 'calls of a previous process with this instance id found: handed to adoption');
+  } catch (error) {
+    log.warn({ err: error }, 'could not look for calls of a previous process with this instance id (Redis); looking again at the next start');
+  }
 }

@@ -73,6 +73,17 @@ if redis.call('HLEN', KEYS[3]) > 0 then return 'busy' end
 redis.call('ZREM', KEYS[1], ARGV[1])
 return 'ok'`;
 
+// KEYS dialogs of instance, dialogs of retired id, leases; ARGV retired id. At start, before this process
+// answers a call: records under its id are a previous process's with the same SOLDE_INSTANCE_ID (a restart
+// within the lease would otherwise renew it and orphan them for good). They move to a lapsed owner of their
+// own, which any instance, this one included, adopts.
+const RETIRE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local n = redis.call('HLEN', KEYS[1])
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('ZADD', KEYS[3], 0, ARGV[1])
+return n`;
+
 export type HeartbeatOutcome = 'ok' | 'adopted';
 export type FinishOutcome = 'done' | 'busy' | 'lost';
 
@@ -107,6 +118,12 @@ export class OwnerLeases {
 
   async leave(instanceId: string): Promise<HeartbeatOutcome | 'busy'> {
     return await this.redis.eval(LEAVE, 3, this.keys.leases, this.keys.adopters, this.keys.dialogs(instanceId), instanceId) as HeartbeatOutcome | 'busy';
+  }
+
+  /** Moves a previous process's records of `instanceId` to the lapsed owner `retiredId`; how many. */
+  async retireLeftovers(instanceId: string, retiredId: string): Promise<number> {
+    assertId(retiredId);
+    return await this.redis.eval(RETIRE, 3, this.keys.dialogs(instanceId), this.keys.dialogs(retiredId), this.keys.leases, retiredId) as number;
   }
 
   /** The adopter of an owner, if one is at work (tests, diagnostics). */
