@@ -1,5 +1,6 @@
 import { AccountCache } from './account-cache';
 import { RedisCallSlots } from './cluster/call-slots';
+import { joinCluster } from './cluster/index';
 import { holdEarlyReinvites } from './session/early-reinvites';
 import type { SipConfig, SipDeps } from './deps';
 import { buildPipeline, type PipelineState } from './pipeline/steps';
@@ -29,6 +30,8 @@ export interface SipApp {
 }
 
 const PBX_RELOAD_MS = 30_000;
+/** How long start-up waits for Redis before checking the slots of an earlier process (then: their expiry). */
+const START_WAIT_MS = 3_000;
 
 export async function createSipApp(deps: SipDeps): Promise<SipApp> {
   holdEarlyReinvites(deps.srf);
@@ -38,9 +41,11 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
   const slots = new RedisCallSlots({
     redis: deps.redis, keyPrefix: deps.redisKeyPrefix, instanceId: deps.config.cluster.instanceId, logger: deps.logger, clock,
   });
+  await releaseSlotsOfEarlierSelf(slots, deps);
+  const cluster = await joinCluster(deps, { releaseSlotsOf: (deadInstanceId) => slots.releaseAllOf(deadInstanceId) });
   const services: SessionServices = {
     srf: deps.srf, config: deps.config, funds: deps.funds, media: deps.media, announcer: deps.announcer,
-    pool: deps.pool, logger: deps.logger, clock, slots,
+    pool: deps.pool, logger: deps.logger, clock, slots, cluster: cluster.calls,
     forget(callKey) {
       state.live.delete(callKey);
       if (state.live.size === 0) for (const wake of idleWaiters) wake();
@@ -80,6 +85,7 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
       stopTakingInvites(deps.srf, deps.logger);
       deps.logger.info({ liveCalls: state.live.size, deadlineSeconds }, 'draining: no new calls');
       await drain(state, idle, deadlineSeconds);
+      await cluster.stop();
       // Not connected (drachtio-server never came up) is fine: drachtio-srf asserts on a missing socket.
       try { deps.srf.disconnect(); } catch { /* nothing to disconnect */ }
     },
@@ -98,6 +104,31 @@ function stopTakingInvites(srf: SipDeps['srf'], logger: SipDeps['logger']): void
   } catch (error) {
     logger.debug({ err: error }, 'no INVITE route to remove (not connected to drachtio-server)');
   }
+}
+
+/**
+ * A process restarted under the same SOLDE_INSTANCE_ID (docker-compose names them) finds the slots of the
+ * calls its predecessor held under that id: those calls are handed to adoption (sip/cluster retires them
+ * under another id), so their slots are freed here, before this process takes a call of its own.
+ */
+async function releaseSlotsOfEarlierSelf(slots: RedisCallSlots, deps: SipDeps): Promise<void> {
+  try {
+    await redisReady(deps.redis, START_WAIT_MS);
+    const freed = await slots.releaseAllOf(deps.config.cluster.instanceId);
+    if (freed > 0) deps.logger.warn({ freed }, 'freed the concurrency slots an earlier process of this instance id left');
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'could not check for slots an earlier process left (Redis); they free themselves at their expiry');
+  }
+}
+
+/** The funds client queues nothing while connecting: a command at start-up waits for the connection, bounded. */
+function redisReady(redis: SipDeps['redis'], timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { redis.off('ready', onReady); reject(new Error(`Redis not ready within ${timeoutMs} ms`)); }, timeoutMs);
+    const onReady = () => { clearTimeout(timer); resolve(); };
+    redis.once('ready', onReady);
+  });
 }
 
 async function drain(state: PipelineState, idle: () => Promise<void>, deadlineSeconds: number): Promise<void> {

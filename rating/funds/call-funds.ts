@@ -1,9 +1,10 @@
 // CallFunds (rating/contracts.ts) on top of the Lua scripts: what session control calls for every paid call.
 // The call path never reads Postgres while the account's Redis state exists; a missing state is rebuilt
 // from Postgres once, then the operation is retried. Debits leave through the debit writer.
-import type { CallFunds, FundsStatus, Hold } from '../contracts';
+import type { CallFunds, Committed, FundsStatus, Hold } from '../contracts';
 import { MAX_OPERATION_MICROS, type Micros } from '../money';
 import { fundsDebitedMicros, fundsReservedMicros } from './metrics';
+import { readCommitted } from './committed';
 import { ACCOUNT_ID } from './keys';
 import type { FundsContext } from './context';
 import type { StoreResult } from './store';
@@ -90,6 +91,11 @@ export class CallFundsEngine implements CallFunds {
     if (!validAccount(req.accountId) || !validCall(req.callId)) return { status: 'invalid' };
     const r = await this.withState(req.accountId, () => this.ctx.store.release(req.accountId, req.callId));
     return this.hold(req.accountId, r);
+  }
+
+  committed(req: { accountId: string; callId: string }): Promise<Committed> {
+    if (!validAccount(req.accountId) || !validCall(req.callId)) return Promise.resolve({ status: 'invalid', committedMicros: 0n });
+    return readCommitted(this.ctx.store, req.accountId, req.callId);
   }
 
   async balance(accountId: string): Promise<BalanceView> {

@@ -3,7 +3,7 @@
 import type { Redis, Cluster } from 'ioredis';
 import type { Pool } from '../db/pool';
 import type { Logger } from '../../core/log';
-import type { CallFunds, Hold } from '../contracts';
+import type { CallFunds, Committed, Hold } from '../contracts';
 import type { Micros } from '../money';
 import { SoldeError } from '../../core/errors';
 import {
@@ -72,6 +72,9 @@ export class FundsService implements CallFunds {
   }
   release(req: { accountId: string; callId: string }): Promise<Hold> {
     return this.calls.release(req);
+  }
+  committed(req: { accountId: string; callId: string }): Promise<Committed> {
+    return this.calls.committed(req);
   }
   balance(accountId: string): Promise<BalanceView> {
     return this.calls.balance(accountId);

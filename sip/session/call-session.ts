@@ -163,6 +163,7 @@ export class CallSession implements Call {
     this.answeredAtMs = this.now();
     this.finalStatus = 200;
     this.phase = 'answered';
+    this.services.cluster.answered(this, uas, uac);
     uas.on('destroy', () => this.hungUpBy('caller'));
     uac.on('destroy', () => this.hungUpBy('callee'));
     relayReinvites(this, uas, uac);
@@ -220,6 +221,7 @@ export class CallSession implements Call {
     } catch (error) {
       this.log.error({ err: error }, 'finishing the call failed');
     } finally {
+      this.services.cluster.finished(this.key);
       if (this.holdsSlot) {
         this.holdsSlot = false; // before the await: exactly one release
         await this.services.slots.release(this.accountId, this.key).catch((error) => this.log.error({ err: error }, 'slot release failed'));
