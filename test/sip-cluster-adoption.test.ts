@@ -6,6 +6,7 @@ import { createTestFunds, fundAccount } from '../rating/funds/harness';
 import type { FundsService } from '../rating/funds/index';
 import { readCallRecord } from '../sip/cdr/call-records';
 import { Adopter, ClusterKeys, DialogStore, OwnerLeases, type DialogRecord } from '../sip/cluster/index';
+import { FOREIGN_GRACE_LEASES } from '../sip/cluster/owner-lease';
 import { createRtpengineMedia } from '../sip/media/rtpengine';
 import { createTestDatabase, type TestDatabase } from './support/pg';
 import { createTestRedis, TEST_REDIS_URL, type TestRedis } from './support/redis';
@@ -62,6 +63,19 @@ describe('owner leases', () => {
     const won = claims.filter((owner): owner is string => owner !== null);
     expect(won.sort()).toEqual([...owners].sort());
     for (const owner of owners) expect(['adopter-a', 'adopter-b']).toContain(await a.adopterOf(owner));
+  });
+
+  it('a lapsed owner goes to an instance of its own drachtio-server first, to another only after the grace', async () => {
+    const [a] = leasesFor();
+    await a.heartbeat('far-owner', 'udp/10.0.0.1:5060');
+    await lapse();
+    expect(await a.claimLapsed('elsewhere', 'udp/10.0.0.2:5060')).toBeNull(); // cannot BYE its calls
+    expect(await a.claimLapsed('alongside', 'udp/10.0.0.1:5060')).toBe('far-owner');
+    expect(await a.finishAdoption('far-owner', 'alongside')).toBe('done');
+    await a.heartbeat('orphan', 'udp/10.0.0.1:5060');
+    await new Promise((resolve) => setTimeout(resolve, (FOREIGN_GRACE_LEASES + 1) * LEASE_MS + 150));
+    // Nobody of its own server came forward: its calls must still be settled, by whoever can.
+    expect(await a.claimLapsed('elsewhere', 'udp/10.0.0.2:5060')).toBe('orphan');
   });
 
   it('an adopter that stops renewing is itself adopted; the first one then learns it lost', async () => {

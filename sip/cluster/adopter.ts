@@ -30,6 +30,8 @@ export interface AdopterDeps {
   readonly logger: Logger;
   /** Signalling possible now (inbound link to drachtio-server up): no claim is made otherwise. */
   readonly canSignal: () => boolean;
+  /** The drachtio-server this instance is connected to (srf's hostport): owners on it are claimed first. */
+  readonly server?: () => string | null;
   /** Frees the dead instance's concurrency slots cluster-wide; resolves with how many were freed. */
   readonly releaseSlotsOf: (deadInstanceId: string) => Promise<number>;
   readonly byeTimeoutMs?: number;
@@ -88,7 +90,7 @@ export class Adopter {
   /** Claims one lapsed owner, if any, and ends its calls. */
   async runOnce(): Promise<AdoptionReport | null> {
     if (this.stopped || !this.deps.canSignal()) return null;
-    const ownerId = await this.deps.leases.claimLapsed(this.deps.instanceId);
+    const ownerId = await this.deps.leases.claimLapsed(this.deps.instanceId, this.deps.server?.() ?? null);
     if (ownerId === null) return null;
     this.log.warn({ owner: ownerId }, 'owner lease lapsed: adopting its calls');
     let lost = false;

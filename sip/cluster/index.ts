@@ -42,11 +42,13 @@ export async function joinCluster(deps: SipDeps, options: ClusterOptions = {}): 
   const log = deps.logger.child({ part: 'cluster', instance: instanceId });
   const link = trackSipLink(deps.srf, deps.config.drachtio);
   const inbound = deps.config.drachtio.mode === 'inbound';
+  const server = connectedServer(deps.srf);
   const adopter = new Adopter({
     instanceId, srf: deps.srf, leases, dialogs, funds: deps.funds, media: deps.media, pool: deps.pool, logger: log,
     // Outbound mode has no standing connection to drachtio-server to send a BYE on: such an instance only
     // keeps its lease and records; inbound instances adopt.
     canSignal: () => inbound && link.up(),
+    server,
     // The lead wires CallSlots.releaseAllOf here at merge; until then there is nothing cluster-wide to free.
     releaseSlotsOf: options.releaseSlotsOf ?? (async () => 0),
   });
@@ -58,7 +60,7 @@ export async function joinCluster(deps: SipDeps, options: ClusterOptions = {}): 
     // Before the connection is up (process start) a command fails at once: wait for the next beat quietly.
     if (deps.redis.status !== 'ready') return;
     try {
-      const outcome = await leases.heartbeat(instanceId);
+      const outcome = await leases.heartbeat(instanceId, server());
       if (outcome === 'adopted' && !adoptedWarned) log.error('this instance was declared dead (lease lapsed) and its calls are being ended by an adopter');
       adoptedWarned = outcome === 'adopted';
     } catch (error) {
@@ -104,6 +106,14 @@ export async function joinCluster(deps: SipDeps, options: ClusterOptions = {}): 
       await leases.leave(instanceId).catch((error) => log.warn({ err: error }, 'owner lease not removed: it lapses by itself'));
     },
   };
+}
+
+/** The drachtio-server of the inbound link, as srf names it on 'connect' (what req.server.hostport says too). */
+function connectedServer(srf: SipDeps['srf']): () => string | null {
+  let hostport: string | null = null;
+  const on = srf.on.bind(srf) as (event: string, listener: (...args: unknown[]) => void) => void;
+  on('connect', (error, reported) => { if (!error && typeof reported === 'string') hostport = reported; });
+  return () => hostport;
 }
 
 /** Records left under this instance id by a previous process (owner-lease.ts RETIRE) go to adoption. */

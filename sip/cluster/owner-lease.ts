@@ -7,21 +7,29 @@ import type { Cluster, Redis } from 'ioredis';
 //
 //   <prefix>{solde-cluster}:leases     zset   instance id -> lease expiry (ms, Redis time)
 //   <prefix>{solde-cluster}:adopters   hash   dead instance id -> the instance adopting its calls
+//   <prefix>{solde-cluster}:servers    hash   instance id -> the drachtio-server it is connected to
 //   <prefix>{solde-cluster}:dialogs:<instance id>   hash   call key -> dialog record (dialog-store.ts)
 //
 // Adoption is a lease too: the adopter takes the dead owner's entry (marks itself in `adopters`, pushes the
 // expiry) and renews it while it works. If the adopter dies mid-way the entry lapses again and the next
 // claimant takes it over: every step of ending a call is idempotent, so work done twice does no harm.
+//
+// An adopter ends calls through its own drachtio-server, and only the server that carries a dialog can send
+// its BYE. So a lapsed owner is claimed first by an instance on the same drachtio-server; one on another
+// server (which can settle the calls but not hang them up) may claim it only once it has been lapsed for
+// FOREIGN_GRACE_LEASES leases, when no instance of its own server has come forward.
 
 export class ClusterKeys {
   readonly leases: string;
   readonly adopters: string;
+  readonly servers: string;
   private readonly tag: string;
 
   constructor(prefix: string) {
     this.tag = `${prefix}{solde-cluster}`;
     this.leases = `${this.tag}:leases`;
     this.adopters = `${this.tag}:adopters`;
+    this.servers = `${this.tag}:servers`;
   }
 
   dialogs(instanceId: string): string {
@@ -31,19 +39,25 @@ export class ClusterKeys {
 
 const NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)";
 
-// KEYS leases, adopters; ARGV instance, lease ms. An instance being adopted does not come back until its
-// adopter is done (it may have been paused past its lease: its calls are being ended).
+// KEYS leases, adopters, servers; ARGV instance, lease ms, its drachtio-server ('' not known yet). An
+// instance being adopted does not come back until its adopter is done (it may have been paused past its
+// lease: its calls are being ended).
 const HEARTBEAT = `${NOW}
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 'adopted' end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[3], ARGV[1], ARGV[3]) end
 return 'ok'`;
 
-// KEYS leases, adopters; ARGV adopter, lease ms, how many lapsed entries to look at. Atomic: of two
-// instances claiming the same lapsed owner, the second finds its expiry already pushed.
+// KEYS leases, adopters, servers; ARGV adopter, lease ms, how many lapsed entries to look at, the
+// adopter's drachtio-server, grace ms for an owner of another server. Atomic: of two instances claiming the
+// same lapsed owner, the second finds its expiry already pushed.
 const CLAIM = `${NOW}
-local lapsed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
-for _, owner in ipairs(lapsed) do
-  if owner ~= ARGV[1] then
+local lapsed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
+for i = 1, #lapsed, 2 do
+  local owner = lapsed[i]
+  local server = redis.call('HGET', KEYS[3], owner)
+  local reachable = (not server) or server == ARGV[4] or tonumber(lapsed[i + 1]) < now - tonumber(ARGV[5])
+  if owner ~= ARGV[1] and reachable then
     redis.call('HSET', KEYS[2], owner, ARGV[1])
     redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), owner)
     return owner
@@ -57,23 +71,25 @@ if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
 return 1`;
 
-// KEYS leases, adopters, dialogs of owner; ARGV owner, adopter. Only once no dialog record is left.
+// KEYS leases, adopters, dialogs of owner, servers; ARGV owner, adopter. Only once no dialog record is left.
 const FINISH_ADOPTION = `
 if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 'lost' end
 if redis.call('HLEN', KEYS[3]) > 0 then return 'busy' end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[4], ARGV[1])
 return 'done'`;
 
-// KEYS leases, adopters, dialogs of instance; ARGV instance. A clean stop (after the drain): nothing left
-// to adopt. Records still there (a delete that failed) keep the lease, which lapses: they get adopted.
+// KEYS leases, adopters, dialogs of instance, servers; ARGV instance. A clean stop (after the drain): nothing
+// left to adopt. Records still there (a delete that failed) keep the lease, which lapses: they get adopted.
 const LEAVE = `
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 'adopted' end
 if redis.call('HLEN', KEYS[3]) > 0 then return 'busy' end
 redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[4], ARGV[1])
 return 'ok'`;
 
-// KEYS dialogs of instance, dialogs of retired id, leases; ARGV retired id. At start, before this process
+// KEYS dialogs of instance, dialogs of retired id, leases, servers; ARGV retired id, instance. At start, before this process
 // answers a call: records under its id are a previous process's with the same SOLDE_INSTANCE_ID (a restart
 // within the lease would otherwise renew it and orphan them for good). They move to a lapsed owner of their
 // own, which any instance, this one included, adopts.
@@ -82,28 +98,38 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local n = redis.call('HLEN', KEYS[1])
 redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('ZADD', KEYS[3], 0, ARGV[1])
+local server = redis.call('HGET', KEYS[4], ARGV[2])
+if server then redis.call('HSET', KEYS[4], ARGV[1], server) end
 return n`;
 
 export type HeartbeatOutcome = 'ok' | 'adopted';
 export type FinishOutcome = 'done' | 'busy' | 'lost';
 
-/** How many lapsed entries one claim looks at (the caller's own lapsed entry is skipped). */
-const CLAIM_SCAN = 10;
+/** How many lapsed entries one claim looks at (its own, and other servers' still in their grace, are skipped). */
+const CLAIM_SCAN = 50;
+/** An owner on another drachtio-server than the claimant's is left this many leases to its own server's instances. */
+export const FOREIGN_GRACE_LEASES = 3;
 
 export class OwnerLeases {
   constructor(private readonly redis: Redis | Cluster, readonly keys: ClusterKeys, readonly leaseMs: number) {
     if (!Number.isSafeInteger(leaseMs) || leaseMs < 1000) throw new RangeError(`leaseMs must be an integer >= 1000, got ${leaseMs}`);
   }
 
-  async heartbeat(instanceId: string): Promise<HeartbeatOutcome> {
+  /** `server`: the drachtio-server this instance is connected to (srf's hostport), null while not known. */
+  async heartbeat(instanceId: string, server: string | null = null): Promise<HeartbeatOutcome> {
     assertId(instanceId);
-    return await this.redis.eval(HEARTBEAT, 2, this.keys.leases, this.keys.adopters, instanceId, String(this.leaseMs)) as HeartbeatOutcome;
+    return await this.redis.eval(HEARTBEAT, 3, this.keys.leases, this.keys.adopters, this.keys.servers, instanceId,
+      String(this.leaseMs), server ?? '') as HeartbeatOutcome;
   }
 
-  /** Takes over one lapsed owner (not `adopterId` itself); null when every lease is current. */
-  async claimLapsed(adopterId: string): Promise<string | null> {
+  /**
+   * Takes over one lapsed owner (not `adopterId` itself) that `adopterServer` can reach, or that no instance
+   * of its own server took within the grace; null when there is none.
+   */
+  async claimLapsed(adopterId: string, adopterServer: string | null = null): Promise<string | null> {
     assertId(adopterId);
-    const owner = await this.redis.eval(CLAIM, 2, this.keys.leases, this.keys.adopters, adopterId, String(this.leaseMs), String(CLAIM_SCAN));
+    const owner = await this.redis.eval(CLAIM, 3, this.keys.leases, this.keys.adopters, this.keys.servers, adopterId,
+      String(this.leaseMs), String(CLAIM_SCAN), adopterServer ?? '', String(FOREIGN_GRACE_LEASES * this.leaseMs));
     return typeof owner === 'string' ? owner : null;
   }
 
@@ -113,17 +139,20 @@ export class OwnerLeases {
   }
 
   async finishAdoption(ownerId: string, adopterId: string): Promise<FinishOutcome> {
-    return await this.redis.eval(FINISH_ADOPTION, 3, this.keys.leases, this.keys.adopters, this.keys.dialogs(ownerId), ownerId, adopterId) as FinishOutcome;
+    return await this.redis.eval(FINISH_ADOPTION, 4, this.keys.leases, this.keys.adopters, this.keys.dialogs(ownerId), this.keys.servers,
+      ownerId, adopterId) as FinishOutcome;
   }
 
   async leave(instanceId: string): Promise<HeartbeatOutcome | 'busy'> {
-    return await this.redis.eval(LEAVE, 3, this.keys.leases, this.keys.adopters, this.keys.dialogs(instanceId), instanceId) as HeartbeatOutcome | 'busy';
+    return await this.redis.eval(LEAVE, 4, this.keys.leases, this.keys.adopters, this.keys.dialogs(instanceId), this.keys.servers,
+      instanceId) as HeartbeatOutcome | 'busy';
   }
 
   /** Moves a previous process's records of `instanceId` to the lapsed owner `retiredId`; how many. */
   async retireLeftovers(instanceId: string, retiredId: string): Promise<number> {
     assertId(retiredId);
-    return await this.redis.eval(RETIRE, 3, this.keys.dialogs(instanceId), this.keys.dialogs(retiredId), this.keys.leases, retiredId) as number;
+    return await this.redis.eval(RETIRE, 4, this.keys.dialogs(instanceId), this.keys.dialogs(retiredId), this.keys.leases, this.keys.servers,
+      retiredId, instanceId) as number;
   }
 
   /** The adopter of an owner, if one is at work (tests, diagnostics). */
