@@ -39,6 +39,8 @@ export interface TestbedOptions {
   readonly rtpengine?: TestRtpengine;
   /** Point the media client at a port where no rtpengine listens (media failure tests). */
   readonly brokenMedia?: boolean;
+  /** Session-timer intervals (default the production 1800/90; tests use a few seconds). */
+  readonly sessionTimer?: SipConfig['sessionTimer'];
 }
 
 export interface Testbed {
@@ -86,7 +88,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     trunkUri: 'sip:127.0.0.1:5070',
     drachtio: { mode: 'inbound', host: server.host, port: server.port, secret: SECRET },
     drainDeadlineSeconds: options.drainDeadlineSeconds ?? 5,
-    sessionTimer: { expiresSeconds: 1800, minSeconds: 90 },
+    sessionTimer: options.sessionTimer ?? { expiresSeconds: 1800, minSeconds: 90 },
     cluster: { instanceId: `testbed-${process.pid}-${redis.prefix.slice(-7, -1)}`, leaseSeconds: 15 },
   };
   const index = TariffIndex.build(options.tariffs ?? TEST_TARIFFS);
