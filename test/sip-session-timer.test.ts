@@ -99,7 +99,7 @@ describe('session timer teardown', () => {
     b.answer({ headers: { 'Session-Expires': '3;refresher=uas', Require: 'timer' } });
     expect((await caller.waitForFinal()).status).toBe(200);
     const serverBye = await b.waitForBye(6_000); // drachtio-server's own, after 3 s
-    expect(serverBye.get('reason')).toBe('SIP ;cause=200 ;text="Session timer expired"');
+    expect(serverBye.get('reason')).toBe('SIP;cause=200;text="Session timer expired"');
     const bye = await caller.waitForBye();
     expect(bye.get('reason')).toBe('Q.850;cause=16;text="session-expired"');
     const record = await recordOf(caller);

@@ -31,7 +31,9 @@ export type CallerStep =
   /** A reliable provisional (RFC 3262): expects it with RSeq and sends PRACK (the INVITE must require 100rel). */
   | { readonly kind: 'expect-reliable'; readonly status: number; readonly timeoutMs: number }
   /** A re-INVITE in the dialog (a PBX's session refresh or hold): expects 200 and ACKs it. */
-  | { readonly kind: 'reinvite'; readonly cseq: number; readonly timeoutMs: number };
+  | { readonly kind: 'reinvite'; readonly cseq: number; readonly timeoutMs: number }
+  /** A session refresh (RFC 4028): a re-INVITE with the INVITE's own SDP and these headers; expects 200, ACKs. */
+  | { readonly kind: 'refresh'; readonly cseq: number; readonly rtpPort: number; readonly headers: readonly string[]; readonly timeoutMs: number };
 
 /** The INVITE's branch, repeated by its CANCEL and by the ACK of a non-2xx answer (same transaction). */
 const INVITE_BRANCH = 'z9hG4bK-[pid]-[call_number]-invite';
@@ -104,6 +106,13 @@ function callerStep(step: CallerStep, common: string, uri: string): string {
 <recv response="200" timeout="${step.timeoutMs}"/>
 <send>${request('ACK', '[next_url]', '[branch]', step.cseq)}</send>`;
     }
+    case 'refresh': {
+      const extra = `Contact: <sip:pbx@[local_ip]:[local_port]>\n${step.headers.map((h) => `${h}\n`).join('')}Content-Type: application/sdp\n`;
+      return `<send retrans="500">${request('INVITE', '[next_url]', '[branch]', step.cseq, extra, offerSdp(step.rtpPort))}</send>
+<recv response="100" optional="true" timeout="${step.timeoutMs}"/>
+<recv response="200" timeout="${step.timeoutMs}"/>
+<send>${request('ACK', '[next_url]', '[branch]', step.cseq)}</send>`;
+    }
     case 'expect-bye':
       return `<recv request="BYE" timeout="${step.timeoutMs}"/>
 ${okToLast()}`;
@@ -154,7 +163,9 @@ export type CarrierBehaviour =
   /** Answers after ringing; then waits for the BYE (`hangup: 'caller'`) or sends one after talkMs. */
   | { readonly kind: 'answer'; readonly ringMs: number; readonly hangup: { readonly by: 'caller'; readonly timeoutMs: number } | { readonly by: 'callee'; readonly talkMs: number };
       /** Expects one re-INVITE from Solde after the answer, and answers it with a new port. */
-      readonly reinvite?: boolean }
+      readonly reinvite?: boolean;
+      /** Extra headers on the 200, e.g. 'Session-Expires: 2;refresher=uas'. */
+      readonly answerHeaders?: readonly string[] }
   /** Rings and waits for a CANCEL. */
   | { readonly kind: 'ring-until-cancel'; readonly timeoutMs: number }
   /** Answers with this failure. */
@@ -164,6 +175,7 @@ const TO_TAG = '[pid]SIPpTag01[call_number]';
 
 /** The carrier trunk: takes the B leg's INVITE (with the SDP Solde offers) and behaves as told. */
 export function carrierScenario(behaviour: CarrierBehaviour, inviteTimeoutMs: number, rtpPort = 6000): string {
+  const answerHeaders = behaviour.kind === 'answer' ? (behaviour.answerHeaders ?? []).map((h) => `${h}\n`).join('') : '';
   const response = (status: number, reason: string, sdp = false) => `<send${sdp ? ' retrans="500"' : ''}><![CDATA[
 SIP/2.0 ${status} ${reason}
 [last_Via:]
@@ -172,7 +184,7 @@ SIP/2.0 ${status} ${reason}
 [last_Call-ID:]
 [last_CSeq:]
 Contact: <sip:carrier@[local_ip]:[local_port]>
-${sdp ? `Content-Type: application/sdp\nContent-Length: [len]\n\n${answerSdp(rtpPort)}` : 'Content-Length: 0\n'}
+${status === 200 ? answerHeaders : ''}${sdp ? `Content-Type: application/sdp\nContent-Length: [len]\n\n${answerSdp(rtpPort)}` : 'Content-Length: 0\n'}
 ]]></send>`;
   // SIPp refuses a variable that is set and never used: the INVITE's CSeq is kept only for the 487.
   const keepCseq = behaviour.kind === 'ring-until-cancel'

@@ -13,7 +13,8 @@ import { buildSipMessage, byteLengthOf, headerParam, type SipHeader, type SipMes
 import { newSofiaBranch } from './sip-ids';
 import { applicationLeader } from './wire-leaders';
 
-export const STALE_REASON = 'SIP ;cause=200 ;text="Session timer expired"';
+// As sofia prints it (the source writes `SIP ;cause=200 ;text=...`; seen through the real server, test/real/session-timer.test.ts).
+export const STALE_REASON = 'SIP;cause=200;text="Session timer expired"';
 
 /** What the timer needs of its dialog (BLeg). */
 export interface TimedDialog {
