@@ -121,7 +121,7 @@ describe('session timer teardown', () => {
     const serverBye = await b.waitForBye(6_000); // after the refresh at 2 s failed
     expect(serverBye.get('reason')).toContain('Session timer expired');
     expect(b.refreshes).toHaveLength(1);
-    expect(b.refreshes[0]!.get('session-expires')).toBe('4; refresher=uac');
+    expect(b.refreshes[0]!.get('session-expires')).toBe('4;refresher=uac');
     expect(b.refreshes[0]!.body).toBe(b.sdp); // the dialog's local SDP, unchanged
     expect((await caller.waitForBye()).get('reason')).toContain('session-expired');
     const record = await recordOf(caller);

@@ -52,4 +52,25 @@ describe('session timers', () => {
     expect(record!.billedSeconds).toBe(Math.ceil(record!.talkMs / 1000));
     expect(record!.costMicros).toBe(BigInt(record!.billedSeconds) * EUR);
   });
+
+  it('a carrier that fails drachtio-server\'s refresh (481): both legs torn down, session-expired, settled', async () => {
+    const result = await placeCall(stack, {
+      name: 'refresh-481', dialled: '00212612345678', timeoutSeconds: 25,
+      steps: [{ kind: 'expect', status: 183, timeoutMs: 10_000 }, { kind: 'answered', timeoutMs: 10_000 }, { kind: 'expect-bye', timeoutMs: 20_000 }],
+      // 10 s, refresher=uac: the server refreshes after 5 s, give or take its own 5 s of jitter.
+      carrier: { kind: 'answer', ringMs: 10, answerHeaders: ['Require: timer', 'Session-Expires: 10;refresher=uac'],
+        failRefresh: { status: 481, reason: 'Call/Transaction Does Not Exist', timeoutMs: 15_000 }, hangup: { by: 'caller', timeoutMs: 20_000 } },
+    });
+    const carrier = tracedMessages(result.carrier!).filter((m) => m.direction === 'received');
+    const refresh = carrier.filter((m) => m.startLine.startsWith('INVITE '))[1]!;
+    expect(refresh.header('session-expires')).toBe('10;refresher=uac');
+    expect(refresh.header('min-se')).toBe('90');
+    expect(refresh.text).toContain('m=audio'); // the leg's own SDP, as offered
+    expect(carrier.find((m) => m.startLine.startsWith('BYE '))?.header('reason')).toContain('Session timer expired');
+    const bye = tracedMessages(result.caller).find((m) => m.direction === 'received' && m.startLine.startsWith('BYE '))!;
+    expect(bye.header('reason')).toBe('Q.850;cause=16;text="session-expired"');
+    const record = await stack.callRecord(result.callId, result.fromTag);
+    expect(record).toMatchObject({ endingReason: 'session-expired', settleStatus: 'ok' });
+    expect(record!.costMicros).toBe(BigInt(Math.ceil(record!.talkMs / 1000)) * EUR);
+  }, 40_000);
 });

@@ -165,7 +165,9 @@ export type CarrierBehaviour =
       /** Expects one re-INVITE from Solde after the answer, and answers it with a new port. */
       readonly reinvite?: boolean;
       /** Extra headers on the 200, e.g. 'Session-Expires: 2;refresher=uas'. */
-      readonly answerHeaders?: readonly string[] }
+      readonly answerHeaders?: readonly string[];
+      /** Expects drachtio-server's refreshing re-INVITE (RFC 4028) after the answer and fails it with this status. */
+      readonly failRefresh?: { readonly status: number; readonly reason: string; readonly timeoutMs: number } }
   /** Rings and waits for a CANCEL. */
   | { readonly kind: 'ring-until-cancel'; readonly timeoutMs: number }
   /** Answers with this failure. */
@@ -218,6 +220,12 @@ Content-Length: 0
       // In the dialog: the To of the re-INVITE already carries our tag.
       const ok = response(200, 'OK', true).replace(`[last_To:];tag=${TO_TAG}`, '[last_To:]').replace(`m=audio ${rtpPort} `, `m=audio ${rtpPort + 2} `);
       parts.push(`<recv request="INVITE" timeout="10000"/>`, ok, '<recv request="ACK" timeout="5000"/>');
+    }
+    if (behaviour.failRefresh) {
+      const { status, reason, timeoutMs } = behaviour.failRefresh;
+      // sofia ACKs a non-2xx itself; the ACK is optional so the server's BYE right after it still matches.
+      parts.push(`<recv request="INVITE" timeout="${timeoutMs}"/>`, response(status, reason).replace(`[last_To:];tag=${TO_TAG}`, '[last_To:]'),
+        '<recv request="ACK" optional="true" timeout="5000"/>');
     }
     if (behaviour.hangup.by === 'caller') {
       parts.push(`<recv request="BYE" timeout="${behaviour.hangup.timeoutMs}"/>`, okToLast());

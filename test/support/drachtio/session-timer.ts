@@ -6,7 +6,8 @@
 // 200 with Session-Expires; refresher=uas means the server sends BYE at the end of the interval. A failed
 // refresh also ends in that BYE. The app hears of the BYE as of a request from the network, with the
 // transaction id `unsolicited` and the source `application`. The app is not told of refreshes.
-// Reasoned, not recorded: sofia's header order in the server's re-INVITE and BYE; the ±5 s jitter the
+// Header order and values of the re-INVITE, the BYE and the frame to the app were checked against the real
+// server (test/real/session-timer.test.ts: sofia prints `10;refresher=uac` and `SIP;cause=200;...`). The ±5 s jitter the
 // server adds to its refresh time is left out (it would make short test intervals meaningless).
 import { sofiaViaHost, type AppLink } from './app-link';
 import { buildSipMessage, byteLengthOf, headerParam, type SipHeader, type SipMessage } from './sip-message';
@@ -70,7 +71,7 @@ export class ServerSessionTimer {
   private refresh(seconds: number): void {
     const reinvite = this.request('INVITE', [
       { name: 'Contact', value: this.dialog.localContact() },
-      { name: 'Session-Expires', value: `${seconds}; refresher=uac` },
+      { name: 'Session-Expires', value: `${seconds};refresher=uac` },
       { name: 'Min-SE', value: '90' },
       { name: 'Content-Type', value: 'application/sdp' },
     ], this.dialog.localSdp());
