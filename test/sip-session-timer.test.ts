@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCallRecord } from '../sip/cdr/call-records';
 import { callKey } from '../sip/pipeline/call-key';
+import { offerSessionTimer, parseMinSe, parseSessionExpires } from '../sip/session/session-timer';
 import type { CallerLeg } from './support/drachtio/index';
 import { startTestbed, type Testbed } from './support/sip-testbed';
 
@@ -28,6 +29,25 @@ async function recordOf(caller: CallerLeg) {
   await bed.funds.flush();
   return (await readCallRecord(bed.db.pool, callKey(caller.callId, caller.fromTag)))!;
 }
+
+describe('session timer headers', () => {
+  it('reads Session-Expires and Min-SE as RFC 4028 writes them, and nothing else', () => {
+    expect(parseSessionExpires('1800;refresher=uac')).toEqual({ seconds: 1800, refresher: 'uac' });
+    expect(parseSessionExpires(' 90 ; Refresher = UAS ')).toEqual({ seconds: 90, refresher: 'uas' });
+    expect(parseSessionExpires('600')).toEqual({ seconds: 600, refresher: null });
+    expect(parseSessionExpires('600;refresher=other')).toEqual({ seconds: 600, refresher: null });
+    for (const bad of [undefined, '', 'soon', '-5', '1.5']) expect(parseSessionExpires(bad)).toBeNull();
+    expect(parseMinSe('90')).toBe(90);
+    expect(parseMinSe('120;x=y')).toBe(120);
+    expect(parseMinSe('ninety')).toBeNull();
+  });
+
+  it('never offers B an interval outside [Min-SE, 86400]', () => {
+    expect(offerSessionTimer(1800, { expiresSeconds: 1800, minSeconds: 90 })).toEqual({ Supported: 'timer', 'Session-Expires': '1800;refresher=uac', 'Min-SE': '90' });
+    expect(() => offerSessionTimer(60, { expiresSeconds: 1800, minSeconds: 90 })).toThrow(/outside/);
+    expect(() => offerSessionTimer(86_401, { expiresSeconds: 1800, minSeconds: 90 })).toThrow(/outside/);
+  });
+});
 
 describe('session timer negotiation', () => {
   it('asks B to let Solde refresh, and answers the caller with its interval and refresher', async () => {
@@ -88,6 +108,14 @@ describe('session timer negotiation', () => {
     await caller.bye();
     await second.waitForBye();
     expect((await recordOf(caller)).endingReason).toBe('caller-bye');
+  });
+
+  it("a 422 from B that cannot be followed reaches the caller as 502", async () => {
+    const caller = bed.server.placeCall({ from: '306', to: '0140000000' });
+    (await bed.server.nextBLeg()).respond(422, { headers: { 'Min-SE': '3' } }); // not above the 4 s asked
+    const final = await caller.waitForFinal();
+    expect(final.status).toBe(502);
+    expect(await recordOf(caller)).toMatchObject({ endingReason: 'b-failed', sipStatus: 502 });
   });
 });
 

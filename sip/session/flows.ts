@@ -119,7 +119,10 @@ async function bridge(session: Call, options: Partial<Srf.CreateB2BUAOptions>): 
         expiresSeconds = larger;
         continue;
       }
-      await session.bLegFailed(error);
+      // A 422 Solde could not follow is B's quarrel with Solde's Min-SE, not the caller's: 502, not a 422
+      // without the Min-SE the caller would need.
+      const status = (error as { status?: unknown }).status;
+      await session.bLegFailed(status === 422 ? { status: 502, reason: 'Bad Gateway' } : error);
       return;
     }
   }
