@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { placeCall } from './support/call';
+import { minSeCarrierScenario } from './support/scenarios';
 import { tracedMessages } from './support/sipp';
 import { EUR, useRealStack } from './support/stack';
 
@@ -73,4 +74,17 @@ describe('session timers', () => {
     expect(record).toMatchObject({ endingReason: 'session-expired', settleStatus: 'ok' });
     expect(record!.costMicros).toBe(BigInt(Math.ceil(record!.talkMs / 1000)) * EUR);
   }, 40_000);
+
+  it("a carrier's 422 with a larger Min-SE: the B leg is retried once with it and the call goes on", async () => {
+    const result = await placeCall(stack, {
+      name: 'min-se', dialled: '00493012345678', timeoutSeconds: 20,
+      steps: [{ kind: 'answered', timeoutMs: 10_000 }, { kind: 'pause', ms: 300 }, { kind: 'bye' }],
+      carrierXml: { xml: minSeCarrierScenario(1800, 3600, 15_000), calls: 2 },
+    });
+    const invites = tracedMessages(result.carrier!).filter((m) => m.direction === 'received' && m.startLine.startsWith('INVITE '));
+    expect(invites.map((m) => m.header('session-expires'))).toEqual(['1800;refresher=uac', '3600;refresher=uac']);
+    const ok = tracedMessages(result.caller).find((m) => m.direction === 'received' && m.startLine.startsWith('SIP/2.0 200') && m.header('cseq') === '1 INVITE');
+    expect(ok?.header('session-expires')).toBe('1800;refresher=uas'); // the caller's own interval is Solde's
+    expect(await stack.callRecord(result.callId, result.fromTag)).toMatchObject({ class: 'INCLUDED', endingReason: 'caller-bye' });
+  });
 });

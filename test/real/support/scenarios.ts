@@ -246,6 +246,39 @@ Content-Length: 0
   return `${HEAD}<scenario name="carrier">\n${parts.join('\n')}\n</scenario>\n`;
 }
 
+/**
+ * A carrier wanting a longer session interval (RFC 4028): an INVITE asking `askedSeconds` gets 422 with
+ * Min-SE (its own SIPp call), the retry is answered and then waits for the BYE. Run with 2 calls.
+ */
+export function minSeCarrierScenario(askedSeconds: number, minSe: number, timeoutMs: number, rtpPort = 6000): string {
+  const response = (status: number, reason: string, extra = '', sdp = false) => `<send${sdp ? ' retrans="500"' : ''}><![CDATA[
+SIP/2.0 ${status} ${reason}
+[last_Via:]
+[last_From:]
+[last_To:];tag=${TO_TAG}
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:carrier@[local_ip]:[local_port]>
+${extra}${sdp ? `Content-Type: application/sdp\nContent-Length: [len]\n\n${answerSdp(rtpPort)}` : 'Content-Length: 0\n'}
+]]></send>`;
+  return `${HEAD}<scenario name="carrier asking Min-SE">
+<recv request="INVITE" timeout="${timeoutMs}">
+<action><ereg regexp="^ *${askedSeconds};" search_in="hdr" header="Session-Expires:" check_it="false" assign_to="too_short"/></action>
+</recv>
+<nop test="too_short" next="refuse"/>
+${response(200, 'OK', '', true)}
+<recv request="ACK" timeout="5000"/>
+<recv request="BYE" timeout="${timeoutMs}"/>
+${okToLast()}
+<nop next="end"/>
+<label id="refuse"/>
+${response(422, 'Session Interval Too Small', `Min-SE: ${minSe}\n`)}
+<recv request="ACK" timeout="5000"/>
+<label id="end"/>
+</scenario>
+`;
+}
+
 function answerSdp(rtpPort: number): string {
   return ['v=0', 'o=carrier 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', `m=audio ${rtpPort} RTP/AVP 0`,
     'a=rtpmap:0 PCMU/8000', 'a=sendrecv'].join('\n');
