@@ -175,10 +175,9 @@ export type CarrierBehaviour =
 
 const TO_TAG = '[pid]SIPpTag01[call_number]';
 
-/** The carrier trunk: takes the B leg's INVITE (with the SDP Solde offers) and behaves as told. */
-export function carrierScenario(behaviour: CarrierBehaviour, inviteTimeoutMs: number, rtpPort = 6000): string {
-  const answerHeaders = behaviour.kind === 'answer' ? (behaviour.answerHeaders ?? []).map((h) => `${h}\n`).join('') : '';
-  const response = (status: number, reason: string, sdp = false) => `<send${sdp ? ' retrans="500"' : ''}><![CDATA[
+/** The carrier's response to the last request: extra header lines, and an SDP answer on rtpPort unless null. */
+function carrierResponse(status: number, reason: string, extra: string, rtpPort: number | null): string {
+  return `<send${rtpPort !== null ? ' retrans="500"' : ''}><![CDATA[
 SIP/2.0 ${status} ${reason}
 [last_Via:]
 [last_From:]
@@ -186,8 +185,15 @@ SIP/2.0 ${status} ${reason}
 [last_Call-ID:]
 [last_CSeq:]
 Contact: <sip:carrier@[local_ip]:[local_port]>
-${status === 200 ? answerHeaders : ''}${sdp ? `Content-Type: application/sdp\nContent-Length: [len]\n\n${answerSdp(rtpPort)}` : 'Content-Length: 0\n'}
+${extra}${rtpPort !== null ? `Content-Type: application/sdp\nContent-Length: [len]\n\n${answerSdp(rtpPort)}` : 'Content-Length: 0\n'}
 ]]></send>`;
+}
+
+/** The carrier trunk: takes the B leg's INVITE (with the SDP Solde offers) and behaves as told. */
+export function carrierScenario(behaviour: CarrierBehaviour, inviteTimeoutMs: number, rtpPort = 6000): string {
+  const answerHeaders = behaviour.kind === 'answer' ? (behaviour.answerHeaders ?? []).map((h) => `${h}\n`).join('') : '';
+  const response = (status: number, reason: string, sdp = false) =>
+    carrierResponse(status, reason, status === 200 ? answerHeaders : '', sdp ? rtpPort : null);
   // SIPp refuses a variable that is set and never used: the INVITE's CSeq is kept only for the 487.
   const keepCseq = behaviour.kind === 'ring-until-cancel'
     ? '\n<action><ereg regexp="[0-9]+" search_in="hdr" header="CSeq:" assign_to="invite_cseq"/></action>\n'
@@ -251,28 +257,18 @@ Content-Length: 0
  * Min-SE (its own SIPp call), the retry is answered and then waits for the BYE. Run with 2 calls.
  */
 export function minSeCarrierScenario(askedSeconds: number, minSe: number, timeoutMs: number, rtpPort = 6000): string {
-  const response = (status: number, reason: string, extra = '', sdp = false) => `<send${sdp ? ' retrans="500"' : ''}><![CDATA[
-SIP/2.0 ${status} ${reason}
-[last_Via:]
-[last_From:]
-[last_To:];tag=${TO_TAG}
-[last_Call-ID:]
-[last_CSeq:]
-Contact: <sip:carrier@[local_ip]:[local_port]>
-${extra}${sdp ? `Content-Type: application/sdp\nContent-Length: [len]\n\n${answerSdp(rtpPort)}` : 'Content-Length: 0\n'}
-]]></send>`;
   return `${HEAD}<scenario name="carrier asking Min-SE">
 <recv request="INVITE" timeout="${timeoutMs}">
 <action><ereg regexp="^ *${askedSeconds};" search_in="hdr" header="Session-Expires:" check_it="false" assign_to="too_short"/></action>
 </recv>
 <nop test="too_short" next="refuse"/>
-${response(200, 'OK', '', true)}
+${carrierResponse(200, 'OK', '', rtpPort)}
 <recv request="ACK" timeout="5000"/>
 <recv request="BYE" timeout="${timeoutMs}"/>
 ${okToLast()}
 <nop next="end"/>
 <label id="refuse"/>
-${response(422, 'Session Interval Too Small', `Min-SE: ${minSe}\n`)}
+${carrierResponse(422, 'Session Interval Too Small', `Min-SE: ${minSe}\n`, null)}
 <recv request="ACK" timeout="5000"/>
 <label id="end"/>
 </scenario>
