@@ -11,8 +11,8 @@ COPY rating ./rating
 COPY sip ./sip
 COPY scripts ./scripts
 ENV NODE_ENV=production
-# The announcements volume is created owned by root; Solde writes there.
-RUN mkdir -p /var/lib/solde/announcements && chown -R node:node /var/lib/solde
+# The announcements and state volumes are created owned by root; Solde writes there.
+RUN mkdir -p /var/lib/solde/announcements /var/lib/solde/state && chown -R node:node /var/lib/solde
 USER node
 EXPOSE 8080
 CMD ["node", "--import", "tsx", "src/main.ts"]

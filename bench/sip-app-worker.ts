@@ -1,7 +1,7 @@
 // Solde's SIP application alone in a worker thread, for bench/sip-*-latency.ts: in production
 // drachtio-server is a process of its own, so the emulator (main thread) must not share Solde's event
 // loop. Builds the app on the database, Redis prefix and rtpengine the main thread set up, and answers
-// 'idle' and 'stop' messages.
+// the control messages of bench/worker-control.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import Srf from 'drachtio-srf';
 import { Redis } from 'ioredis';
@@ -9,11 +9,13 @@ import { createClassifier } from '../rating/classify/index';
 import { createPool } from '../rating/db/pool';
 import { createTestFunds } from '../rating/funds/harness';
 import { TariffIndex } from '../rating/tariffs/tariff-index';
+import { pino } from 'pino';
 import { createLogger } from '../core/log';
 import { startSip } from '../sip/app';
 import { createRtpengineMedia } from '../sip/media/rtpengine';
 import { shortToneAnnouncer, TEST_TARIFFS } from '../test/support/sip-testbed';
 import { TEST_REDIS_URL } from '../test/support/redis';
+import { answerControlMessages } from './worker-control';
 
 export interface AppWorkerData {
   readonly databaseUrl: string;
@@ -26,7 +28,6 @@ export interface AppWorkerData {
 }
 
 const data = workerData as AppWorkerData;
-const port = parentPort!;
 const pool = createPool(data.databaseUrl, 20);
 const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
 const { funds } = createTestFunds(pool, redis, data.redisPrefix);
@@ -41,29 +42,24 @@ const index = TariffIndex.build(TEST_TARIFFS);
 const app = await startSip(config, {
   srf: new Srf(), config, classify: createClassifier({ includedCountries: ['DE', 'BE', 'ES', 'IT', 'NL', 'PT', 'AT', 'CH', 'GB', 'IE', 'LU', 'PL'] }),
   tariffs: { current: () => index }, funds, accounts: { get: async (id) => (await funds.getAccount(id)) ?? null },
-  announcer: shortToneAnnouncer(data.workDir, data.toneMs), media, pool, logger: createLogger(process.env.SOLDE_BENCH_LOG_LEVEL ?? 'silent'),
+  announcer: shortToneAnnouncer(data.workDir, data.toneMs), media, pool, logger: createLogger(process.env.SOLDE_BENCH_LOG_LEVEL ?? 'silent', benchLogDestination()),
   redis, redisKeyPrefix: data.redisPrefix,
 });
 
-let elu = performance.eventLoopUtilization();
-port.on('message', (message: { type: 'idle' | 'stop' | 'phases' | 'busy' }) => {
-  if (message.type === 'phases') port.postMessage({ type: 'phases', phases: app.callsByPhase() });
-  if (message.type === 'busy') {
-    // Share of time Solde's event loop was busy since the last ask: 1.0 means CPU-bound.
-    const now = performance.eventLoopUtilization();
-    port.postMessage({ type: 'busy', utilization: performance.eventLoopUtilization(now, elu).utilization });
-    elu = now;
-  }
-  if (message.type === 'idle') void app.idle().then(() => port.postMessage({ type: 'idle' }));
-  if (message.type === 'stop') {
-    void (async () => {
-      await app.stop(0).catch(() => undefined);
-      await funds.flush().catch(() => undefined);
-      media.close();
-      redis.disconnect();
-      await pool.end();
-      port.postMessage({ type: 'stopped' });
-    })();
-  }
+answerControlMessages(parentPort!, {
+  idle: () => app.idle(),
+  callsByPhase: () => app.callsByPhase(),
+  async stop() {
+    await app.stop(0).catch(() => undefined);
+    await funds.flush().catch(() => undefined);
+    media.close();
+    redis.disconnect();
+    await pool.end();
+  },
 });
-port.postMessage({ type: 'ready' });
+
+/** SOLDE_BENCH_LOG_FILE: where the app's log goes when a level is set (default stdout), e.g. /dev/null. */
+function benchLogDestination() {
+  const file = process.env.SOLDE_BENCH_LOG_FILE;
+  return file ? pino.destination({ dest: file, sync: false }) : undefined;
+}

@@ -166,6 +166,12 @@ export interface AppHandle {
   phases(): Promise<Record<string, number>>;
   /** Share of time Solde's event loop was busy since the previous call. */
   busy(): Promise<number>;
+  /** CPU time Solde's thread has used so far (user + system), µs. */
+  cpuMicros(): Promise<number>;
+  /** Starts sampling Solde's thread (V8 CPU profiler, 100 µs interval). */
+  profileStart(): Promise<void>;
+  /** Stops sampling and returns the profile (Profiler.Profile). */
+  profileStop(): Promise<unknown>;
   idle(): Promise<void>;
 }
 
@@ -179,7 +185,7 @@ export interface SplitBed {
  * The emulator and the load in this thread; Solde in a worker thread (its own event loop, as next to a
  * real drachtio-server); Postgres, Redis and rtpengine shared. One funded account whose PBX is 127.0.0.1.
  */
-export async function startSplitBed(options: { toneMs: number; balanceMicros: bigint }): Promise<SplitBed> {
+export async function startSplitBed(options: { toneMs: number; balanceMicros: bigint; app?: 'solde' | 'bare-b2bua' }): Promise<SplitBed> {
   const db = await createTestDatabase();
   const redis = await createTestRedis();
   const rtpengine = await startBenchRtpengine();
@@ -193,10 +199,10 @@ export async function startSplitBed(options: { toneMs: number; balanceMicros: bi
   const data: AppWorkerData = { databaseUrl: db.url, redisPrefix: redis.prefix, ngPort: rtpengine.ngPort, drachtioPort: server.port,
     secret, toneMs: options.toneMs, workDir };
   // A worker does not inherit tsx's loader: register it first, then load the TypeScript entry.
-  const entry = new URL('./sip-app-worker.ts', import.meta.url).href;
+  const entry = new URL(options.app === 'bare-b2bua' ? './bare-b2bua-worker.ts' : './sip-app-worker.ts', import.meta.url).href;
   const worker = new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(entry)});`,
     { eval: true, workerData: data });
-  const reply = (type: string) => new Promise<{ type: string; phases?: Record<string, number>; utilization?: number }>((resolve, reject) => {
+  const reply = (type: string) => new Promise<{ type: string; phases?: Record<string, number>; utilization?: number; micros?: number; profile?: unknown }>((resolve, reject) => {
     const onMessage = (message: { type: string }) => {
       if (message.type !== type) return;
       worker.off('message', onMessage);
@@ -213,6 +219,9 @@ export async function startSplitBed(options: { toneMs: number; balanceMicros: bi
     app: {
       phases: async () => { const answer = reply('phases'); worker.postMessage({ type: 'phases' }); return (await answer).phases ?? {}; },
       busy: async () => { const answer = reply('busy'); worker.postMessage({ type: 'busy' }); return (await answer).utilization ?? Number.NaN; },
+      profileStart: async () => { const answer = reply('profile-start'); worker.postMessage({ type: 'profile-start' }); await answer; },
+      profileStop: async () => { const answer = reply('profile-stop'); worker.postMessage({ type: 'profile-stop' }); return (await answer).profile; },
+      cpuMicros: async () => { const answer = reply('cpu'); worker.postMessage({ type: 'cpu' }); return (await answer).micros ?? Number.NaN; },
       idle: async () => { const answer = reply('idle'); worker.postMessage({ type: 'idle' }); await answer; },
     },
     async close() {

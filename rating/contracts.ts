@@ -58,6 +58,14 @@ export interface CallDebitDetails {
   readonly durationSeconds?: number;
 }
 
+/** The money committed to one call (rating/funds/committed.ts). */
+export interface Committed {
+  readonly status: 'ok' | 'not_found' | 'unavailable' | 'invalid';
+  readonly committedMicros: Micros;
+  /** The call's state in the funds engine: live, settled, released or expired. */
+  readonly callState?: string;
+}
+
 /** What session control needs from the funds engine for one call. */
 export interface CallFunds {
   /** Reserve the first grant. Idempotent by callId. */
@@ -74,5 +82,7 @@ export interface CallFunds {
   settle(req: { accountId: string; callId: string; finalMicros: Micros; details?: CallDebitDetails }): Promise<Hold>;
   /** Release the hold without a debit (call never connected). */
   release(req: { accountId: string; callId: string }): Promise<Hold>;
+  /** Debited so far + current hold: what a call whose owner died is settled at (sip/cluster/adopter.ts). */
+  committed(req: { accountId: string; callId: string }): Promise<Committed>;
   balance(accountId: string): Promise<{ status: FundsStatus; balanceMicros: Micros; heldMicros: Micros; availableMicros: Micros }>;
 }

@@ -1,5 +1,6 @@
 import { AccountCache } from './account-cache';
-import { CallSlots } from './concurrency';
+import { RedisCallSlots } from './cluster/call-slots';
+import { joinCluster } from './cluster/index';
 import { holdEarlyReinvites } from './session/early-reinvites';
 import type { SipConfig, SipDeps } from './deps';
 import { buildPipeline, type PipelineState } from './pipeline/steps';
@@ -29,14 +30,22 @@ export interface SipApp {
 }
 
 const PBX_RELOAD_MS = 30_000;
+/** How long start-up waits for Redis before checking the slots of an earlier process (then: their expiry). */
+const START_WAIT_MS = 3_000;
 
 export async function createSipApp(deps: SipDeps): Promise<SipApp> {
   holdEarlyReinvites(deps.srf);
   const state: PipelineState = { draining: false, pbxSources: await loadPbxSources(deps.pool), live: new Map() };
   const idleWaiters = new Set<() => void>();
+  const clock = deps.clock ?? { now: () => Date.now() };
+  const slots = new RedisCallSlots({
+    redis: deps.redis, keyPrefix: deps.redisKeyPrefix, instanceId: deps.config.cluster.instanceId, logger: deps.logger, clock,
+  });
+  await releaseSlotsOfEarlierSelf(slots, deps);
+  const cluster = await joinCluster(deps, { releaseSlotsOf: (deadInstanceId) => slots.releaseAllOf(deadInstanceId) });
   const services: SessionServices = {
     srf: deps.srf, config: deps.config, funds: deps.funds, media: deps.media, announcer: deps.announcer,
-    pool: deps.pool, logger: deps.logger, clock: deps.clock ?? { now: () => Date.now() }, slots: new CallSlots(),
+    pool: deps.pool, logger: deps.logger, clock, slots, cluster: cluster.calls,
     forget(callKey) {
       state.live.delete(callKey);
       if (state.live.size === 0) for (const wake of idleWaiters) wake();
@@ -73,12 +82,53 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
     async stop(deadlineSeconds = deps.config.drainDeadlineSeconds) {
       state.draining = true;
       clearInterval(reloader);
+      stopTakingInvites(deps.srf, deps.logger);
       deps.logger.info({ liveCalls: state.live.size, deadlineSeconds }, 'draining: no new calls');
       await drain(state, idle, deadlineSeconds);
+      await cluster.stop();
       // Not connected (drachtio-server never came up) is fine: drachtio-srf asserts on a missing socket.
       try { deps.srf.disconnect(); } catch { /* nothing to disconnect */ }
     },
   };
+}
+
+/**
+ * Inbound mode: tells drachtio-server to deal new INVITEs to the other Solde instances only (`remove_route`),
+ * while this one's dialogs go on; with no instance left, drachtio-server answers 503 itself. An INVITE
+ * already on its way still gets Solde's own 503 (state.draining). Not connected: nothing to remove.
+ */
+function stopTakingInvites(srf: SipDeps['srf'], logger: SipDeps['logger']): void {
+  try {
+    // In drachtio-srf (lib/srf.js), missing from its typings.
+    (srf as unknown as { unregisterForMessages(verb: string): void }).unregisterForMessages('invite');
+  } catch (error) {
+    logger.debug({ err: error }, 'no INVITE route to remove (not connected to drachtio-server)');
+  }
+}
+
+/**
+ * A process restarted under the same SOLDE_INSTANCE_ID (docker-compose names them) finds the slots of the
+ * calls its predecessor held under that id: those calls are handed to adoption (sip/cluster retires them
+ * under another id), so their slots are freed here, before this process takes a call of its own.
+ */
+async function releaseSlotsOfEarlierSelf(slots: RedisCallSlots, deps: SipDeps): Promise<void> {
+  try {
+    await redisReady(deps.redis, START_WAIT_MS);
+    const freed = await slots.releaseAllOf(deps.config.cluster.instanceId);
+    if (freed > 0) deps.logger.warn({ freed }, 'freed the concurrency slots an earlier process of this instance id left');
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'could not check for slots an earlier process left (Redis); they free themselves at their expiry');
+  }
+}
+
+/** The funds client queues nothing while connecting: a command at start-up waits for the connection, bounded. */
+function redisReady(redis: SipDeps['redis'], timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { redis.off('ready', onReady); reject(new Error(`Redis not ready within ${timeoutMs} ms`)); }, timeoutMs);
+    const onReady = () => { clearTimeout(timer); resolve(); };
+    redis.once('ready', onReady);
+  });
 }
 
 async function drain(state: PipelineState, idle: () => Promise<void>, deadlineSeconds: number): Promise<void> {

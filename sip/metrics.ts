@@ -13,3 +13,8 @@ export const authorizationSeconds = new client.Histogram({
 export const activeCalls = new client.Gauge({
   name: 'solde_active_calls', help: 'Calls in progress', labelNames: ['class'] as const, registers: [registry],
 });
+export const callSlotsUnavailable = new client.Counter({
+  name: 'solde_call_slots_unavailable_total',
+  help: 'Concurrency slot operations Redis did not answer (acquire: the call went on uncounted; release: the slot frees itself at its expiry)',
+  labelNames: ['operation'] as const, registers: [registry],
+});

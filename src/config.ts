@@ -15,6 +15,8 @@ export interface Config extends SipProcessConfig, FundsConfig {
   readonly redisUrl: string;
   /** Prepended to every Redis key: lets tests and several Solde instances share one Redis. */
   readonly redisKeyPrefix: string;
+  /** SOLDE_REDIS_URL names one node of a Redis Cluster (SOLDE_REDIS_CLUSTER=true). */
+  readonly redisCluster: boolean;
   readonly httpHost: string;
   readonly httpPort: number;
   /** Behind a reverse proxy: whom to believe for X-Forwarded-For (false, true, or the proxies' addresses). */
@@ -63,6 +65,13 @@ class Reader {
       return fallback;
     }
     return Number(raw);
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.string(name, String(fallback));
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    this.problems.push(`${name}=${JSON.stringify(raw)}: expected true or false`);
+    return fallback;
   }
 
   url(name: string, fallback: string, protocols: readonly string[]): string {
@@ -116,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...readDatabaseUrls(r, env),
     redisUrl: r.url('SOLDE_REDIS_URL', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:']),
     redisKeyPrefix: r.string('SOLDE_REDIS_PREFIX', 'solde:'),
+    redisCluster: r.bool('SOLDE_REDIS_CLUSTER', false),
     httpHost: r.string('SOLDE_HTTP_HOST', '127.0.0.1'),
     httpPort: r.int('SOLDE_HTTP_PORT', 8080, 0, 65535),
     httpTrustProxy: readTrustProxy(r),
@@ -127,6 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
     rechargeThresholdsMicros: r.amounts('SOLDE_RECHARGE_THRESHOLDS', '5,10,20'),
     currency: readCurrency(r),
     grantValiditySeconds: r.int('SOLDE_GRANT_VALIDITY_SECONDS', 180, 10, 3600),
+    stateDir: r.string('SOLDE_STATE_DIR', 'var/state'),
     meterIntervalSeconds: r.int('SOLDE_METER_INTERVAL_SECONDS', 60, 1, 3600),
     sampleDeckPath: r.string('SOLDE_SAMPLE_DECK', 'rating/tariffs/sample-deck.csv'),
     drachtio: readDrachtio(r),

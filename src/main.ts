@@ -9,6 +9,7 @@ import { openDatabase } from '../rating/db/open';
 import { createClassifier } from '../rating/classify';
 import { TariffStore, importDeckIfEmpty } from '../rating/tariffs';
 import { FundsService, createFundsRedis } from '../rating/funds';
+import { createFundsCluster } from '../rating/funds/redis-client';
 import { createPaymentProvider } from '../rating/funds/payment-provider';
 import { StripeProvider } from '../rating/funds/stripe/stripe-provider';
 import { StripeWebhooks } from '../rating/funds/stripe/webhooks';
@@ -27,7 +28,7 @@ interface Running {
 export async function start(config: Config, log: Logger): Promise<Running> {
   const pool = await preparePostgres(config, log);
   const tariffs = await loadTariffs(config, pool, log);
-  const redis = createFundsRedis(config.redisUrl);
+  const redis = config.redisCluster ? createFundsCluster(config.redisUrl) : createFundsRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis error; paid calls are refused until it returns'));
   // SOLDE_CARD_PROCESSOR: stripe, simulator (warns), or unset (every card top-up refused); logged here.
   const provider = createPaymentProvider(config.payments, pool, log);

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from './support/pg';
 import { startRedisCluster, type TestRedisCluster } from './support/redis-cluster';
 import { createTestFunds, fundAccount } from '../rating/funds/harness';
 import { ledgerSum } from '../rating/funds/ledger';
+import { createFundsCluster } from '../rating/funds/redis-client';
 import type { FundsService } from '../rating/funds/service';
 
 const EUR = 1_000_000n;
@@ -62,5 +63,22 @@ describe('funds on a Redis Cluster', () => {
     await funds.flush();
     expect((await funds.getAccount('north'))!.balanceMicros).toBe(2n * EUR);
     expect(await funds.reconcile()).toEqual([]);
+  });
+
+  it('production\'s client (SOLDE_REDIS_CLUSTER=true) finds every master from one seed node and runs the scripts there', async () => {
+    const client = createFundsCluster(`redis://127.0.0.1:${rc.ports[0]}`);
+    try {
+      // No offline queue (a call never waits for Redis): the first commands wait for the slot map.
+      await new Promise<void>((resolve, reject) => { client.once('ready', resolve); client.once('error', reject); });
+      const viaSeed = createTestFunds(db.pool, client, 'solde-cluster:').funds;
+      for (const id of ACCOUNTS) {
+        expect(await viaSeed.reserve({ accountId: id, callId: `seed-${id}`, amountMicros: EUR, validitySeconds: 60 })).toMatchObject({ status: 'ok' });
+        expect(await viaSeed.release({ accountId: id, callId: `seed-${id}` })).toMatchObject({ status: 'ok', heldMicros: 0n });
+      }
+      expect(new Set(client.nodes('master').map((node) => node.options.port))).toEqual(new Set(rc.ports));
+      await viaSeed.stop();
+    } finally {
+      client.disconnect();
+    }
   });
 });

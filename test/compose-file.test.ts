@@ -50,6 +50,7 @@ function schemaValidator() {
 const composeSpecSchema = (composeSpecModule as unknown as { default?: object }).default ?? composeSpecModule;
 const compose = parseCompose(read('docker-compose.yml'));
 const services = compose.services as Record<string, Service>;
+const REPLICAS = Object.keys(services).filter((name) => /^solde-\d+$/.test(name));
 const PINNED = /^[a-z0-9./_-]+:\d+\.\d+(\.\d+)?(-[a-z0-9.-]+)?$/;
 
 /** The FROM images and the CMD of a Dockerfile. */
@@ -76,7 +77,7 @@ describe('docker-compose.yml', () => {
   it('the schema check is live: it refuses a misspelt start condition and an unknown service key', () => {
     const validate = schemaValidator();
     const broken = parseCompose(read('docker-compose.yml'));
-    const solde = (broken.services as Record<string, Service & { restart_policy?: string }>).solde!;
+    const solde = (broken.services as Record<string, Service & { restart_policy?: string }>)['solde-1']!;
     (solde.depends_on as Record<string, { condition: string }>).postgres!.condition = 'service_healthyy';
     expect(validate(broken)).toBe(false);
     solde.restart_policy = 'always';
@@ -90,9 +91,18 @@ describe('docker-compose.yml', () => {
     expect(Array.isArray(check?.test) ? check!.test.length : String(check?.test ?? '').length).toBeGreaterThan(1);
   });
 
-  it('starts Solde only once every other service is healthy', () => {
-    const dependsOn = services.solde!.depends_on as Record<string, { condition?: string }>;
-    expect(Object.keys(dependsOn).sort()).toEqual(Object.keys(services).filter((name) => name !== 'solde').sort());
+  it('runs two Solde replicas that differ only in instance id, ports, announcements and state folders', () => {
+    expect(REPLICAS).toEqual(['solde-1', 'solde-2']);
+    const [first, second] = REPLICAS.map((name) => services[name]!.environment!);
+    const differing = Object.keys(first!).filter((key) => first![key] !== second![key]).sort();
+    expect(differing).toEqual(['SOLDE_ANNOUNCEMENTS_DIR', 'SOLDE_HTTP_PORT', 'SOLDE_INSTANCE_ID', 'SOLDE_METRICS_PORT', 'SOLDE_STATE_DIR']);
+    expect(Object.keys(second!).sort()).toEqual(Object.keys(first!).sort());
+    expect(first!.DRACHTIO_HOST).toBe('127.0.0.1'); // inbound mode: drachtio-server deals INVITEs to both in turn
+  });
+
+  it.each(REPLICAS)('starts %s only once every other service is healthy', (replica) => {
+    const dependsOn = services[replica]!.depends_on as Record<string, { condition?: string }>;
+    expect(Object.keys(dependsOn).sort()).toEqual(Object.keys(services).filter((name) => !REPLICAS.includes(name)).sort());
     for (const [name, service] of Object.entries(services)) {
       if (Array.isArray(service.depends_on)) throw new Error(`${name}: depends_on without conditions`);
       for (const dependency of Object.values(service.depends_on ?? {})) expect(dependency.condition).toBe('service_healthy');
@@ -116,8 +126,10 @@ describe('docker-compose.yml', () => {
     const { from, cmd } = dockerfile('Dockerfile');
     expect(from).toEqual([expect.stringMatching(/^node:24\.\d+\.\d+-/)]);
     expect(JSON.parse(cmd!)).toEqual(['node', '--import', 'tsx', 'src/main.ts']);
-    expect(services.solde!.command).toBeUndefined();
-    expect(services.solde!.entrypoint).toBeUndefined();
+    for (const replica of REPLICAS) {
+      expect(services[replica]!.command).toBeUndefined();
+      expect(services[replica]!.entrypoint).toBeUndefined();
+    }
   });
 
   it('creates both database roles and gives Solde the owner for migrations, the application role to run', () => {
@@ -125,9 +137,11 @@ describe('docker-compose.yml', () => {
     const script = read('docker/postgres/init-roles.sh');
     expect(script).toContain('CREATE ROLE solde_owner');
     expect(script).toContain('CREATE ROLE solde_app');
-    const env = services.solde!.environment!;
-    expect(env.SOLDE_MIGRATION_DATABASE_URL).toMatch(/^postgres:\/\/solde_owner:/);
-    expect(env.SOLDE_DATABASE_URL).toMatch(/^postgres:\/\/solde_app:/);
-    expect(env.SOLDE_METRICS_HOST).toBe('127.0.0.1');
+    for (const replica of REPLICAS) {
+      const env = services[replica]!.environment!;
+      expect(env.SOLDE_MIGRATION_DATABASE_URL).toMatch(/^postgres:\/\/solde_owner:/);
+      expect(env.SOLDE_DATABASE_URL).toMatch(/^postgres:\/\/solde_app:/);
+      expect(env.SOLDE_METRICS_HOST).toBe('127.0.0.1');
+    }
   });
 });

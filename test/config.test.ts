@@ -39,7 +39,24 @@ describe('defaults', () => {
       announcementsDir: 'var/announcements',
       voice: 'espeak',
       drainDeadlineSeconds: 3600,
+      redisCluster: false,
+      sessionTimer: { expiresSeconds: 1800, minSeconds: 90 },
+      cluster: { leaseSeconds: 15 },
     });
+    expect(loadConfig({}).cluster.instanceId).toMatch(/^[a-z0-9-]+-\d+-[0-9a-f]{6}$/);
+  });
+
+  it('reads the cluster and session-timer settings, and refuses what RFC 4028 or a Redis key would not take', () => {
+    expect(loadConfig({ SOLDE_REDIS_CLUSTER: 'true', SOLDE_INSTANCE_ID: 'solde-2', SOLDE_OWNER_LEASE_SECONDS: '5' }))
+      .toMatchObject({ redisCluster: true, cluster: { instanceId: 'solde-2', leaseSeconds: 5 } });
+    const problems = (env: Record<string, string>) => {
+      try { loadConfig(env); return []; } catch (error) { return (error as ConfigError).problems; }
+    };
+    expect(problems({ SOLDE_REDIS_CLUSTER: 'yes' })).toEqual(['SOLDE_REDIS_CLUSTER="yes": expected true or false']);
+    expect(problems({ SOLDE_SESSION_MIN_SE_SECONDS: '30' })[0]).toMatch(/^SOLDE_SESSION_MIN_SE_SECONDS="30": expected a whole number from 90/);
+    expect(problems({ SOLDE_SESSION_EXPIRES_SECONDS: '120', SOLDE_SESSION_MIN_SE_SECONDS: '300' })[0]).toMatch(/must be at least SOLDE_SESSION_MIN_SE_SECONDS/);
+    expect(problems({ SOLDE_INSTANCE_ID: 'a b' })[0]).toMatch(/^SOLDE_INSTANCE_ID/);
+    expect(problems({ SOLDE_OWNER_LEASE_SECONDS: '1' })[0]).toMatch(/^SOLDE_OWNER_LEASE_SECONDS/);
   });
 
   it('the default plan of the classifier is the configured default', () => {

@@ -1,10 +1,11 @@
 // Failure handling. Postgres unreachable (a real TCP path to it is cut): calls in progress keep reserving
 // from Redis, their debits wait in the Redis queue, and are written exactly once when Postgres returns,
-// even by another process. Redis unreachable: reservations answer 'unavailable' at once.
-import { createServer, connect, type Server, type Socket } from 'node:net';
+// even by another process. Redis unreachable: reservations answer 'unavailable' at once, a settle goes to
+// the Postgres ledger, or with Postgres down too to the local journal (rating/funds/settlements.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/pg';
 import { createTestRedis, type TestRedis } from './support/redis';
+import { TcpCable } from './support/tcp-cable';
 import { createTestFunds, fundAccount } from '../rating/funds/harness';
 import { createPool, type Pool } from '../rating/db/pool';
 import { ledgerSum } from '../rating/funds/ledger';
@@ -13,40 +14,16 @@ import type { FundsService } from '../rating/funds/service';
 
 const EUR = 1_000_000n;
 
-/** A TCP path to Postgres that the test can cut and restore: a real outage as the client sees it. */
-class Cable {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-  async up(): Promise<void> {
-    this.server = createServer((client) => {
-      const upstream = connect(5432, '127.0.0.1');
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-  async down(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-}
-
 let db: TestDatabase;
 let r: TestRedis;
-let cable: Cable;
+let cable: TcpCable;
 let viaCable: Pool;
 let funds: FundsService;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   r = await createTestRedis();
-  cable = new Cable();
+  cable = new TcpCable(5432);
   await cable.up();
   const url = new URL(db.url);
   url.port = String(cable.port);
@@ -152,14 +129,28 @@ describe('Redis unreachable', () => {
     expect(await ledgerSum(db.pool, 'outage')).toEqual({ sumMicros: account.balanceMicros, count: before.count + 1n });
     expect(await funds.balance('outage')).toMatchObject({ status: 'ok', balanceMicros: account.balanceMicros, heldMicros: 0n });
     expect(await funds.reconcile()).toEqual([]);
+    // The ledger-direct settle left its Redis settle pending; that settle was repeated above: the row goes.
+    expect(await funds.retrySettlements()).toEqual({ journal: 0, redis: 0, progressed: true });
   });
 
-  it('with Postgres down as well, the settle answers unavailable and writes nothing', async () => {
+  it('with Postgres down as well, the settle is kept in the local journal and charged once when Postgres returns', async () => {
     await cable.down();
     const { funds: cut, dead } = cutFromRedis(viaCable);
-    expect((await cut.settle({ accountId: 'outage', callId: 'both-down', finalMicros: EUR })).status).toBe('unavailable');
-    dead.disconnect();
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      expect((await cut.settle({ accountId: 'outage', callId: 'both-down', finalMicros: EUR })).status).toBe('ok');
+    }
+    expect(await cut.retrySettlements()).toMatchObject({ journal: 1, progressed: false });
     await cable.up();
     expect(await db.pool.query("SELECT 1 FROM ledger_entries WHERE call_id = 'both-down'")).toMatchObject({ rowCount: 0 });
+    // Postgres back, Redis still cut: into the ledger, and the Redis settle waits in pending_settlements.
+    expect(await cut.retrySettlements()).toMatchObject({ journal: 0, redis: 1, progressed: true });
+    dead.disconnect();
+    const { rows } = await db.pool.query<{ amount_micros: string }>("SELECT amount_micros FROM ledger_entries WHERE call_id = 'both-down'");
+    expect(rows).toEqual([{ amount_micros: String(-EUR) }]);
+    // A process that reaches Redis runs that Redis settle: nothing pending, nothing charged twice.
+    expect(await funds.retrySettlements()).toEqual({ journal: 0, redis: 0, progressed: true });
+    await funds.flush();
+    expect(await db.pool.query("SELECT 1 FROM ledger_entries WHERE call_id = 'both-down'")).toMatchObject({ rowCount: 1 });
+    expect(await funds.reconcile()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readCallRecord } from '../sip/cdr/call-records';
 import { callKey } from '../sip/pipeline/call-key';
 import { startTestbed, type Testbed } from './support/sip-testbed';
@@ -97,6 +97,12 @@ describe('endings', () => {
     const refused = await late.waitForFinal();
     expect(refused.status).toBe(503);
     expect(refused.get('retry-after')).toBeDefined();
+    // Once drachtio-server has the route removal, it deals new INVITEs to other instances, or (none left)
+    // answers them 503 itself: the draining instance is no longer offered calls.
+    await vi.waitFor(() => expect(bed.server.invitesRouted).toBe(false), { timeout: 2000, interval: 10 });
+    const notOffered = bed.server.placeCall({ from: '208', to: '0612345678' });
+    expect(notOffered.serverVerdict.delivered).toBe(false);
+    expect((await notOffered.waitForFinal()).status).toBe(503);
     const [callerBye, calleeBye] = await Promise.all([caller.waitForBye(3000), b.waitForBye(3000)]);
     expect(callerBye.get('reason')).toContain('shutdown');
     expect(calleeBye.get('reason')).toContain('shutdown');

@@ -6,7 +6,6 @@ import { callKey } from '../sip/pipeline/call-key';
 import { affordableExtension, firstGrantFor, holdFor, paidUntil, renewalLeadSeconds, talkSeconds } from '../sip/session/billing';
 import { trunkTarget } from '../sip/session/trunk-uri';
 import { PbxSourceIndex } from '../sip/trust/pbx-sources';
-import { CallSlots } from '../sip/concurrency';
 import { AccountCache } from '../sip/account-cache';
 import type { AccountInfo } from '../sip/deps';
 
@@ -89,16 +88,6 @@ describe('small pieces', () => {
     expect(callKey('abc@host', 'tag1')).toBe('abc@host;tag1');
     expect(callKey('a b', 't')).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(callKey('x'.repeat(300), 't')).toMatch(/^sha256:/);
-  });
-  it('concurrency slots count per account and honour the limit', () => {
-    const slots = new CallSlots();
-    expect(slots.tryAcquire('a', 2)).toBe(true);
-    expect(slots.tryAcquire('a', 2)).toBe(true);
-    expect(slots.tryAcquire('a', 2)).toBe(false);
-    expect(slots.tryAcquire('b', 0)).toBe(true);
-    slots.release('a');
-    expect(slots.count('a')).toBe(1);
-    expect(() => slots.release('zzz')).toThrow();
   });
 });
 

@@ -24,7 +24,8 @@ export interface AccountPosted {
 
 interface Row { account: string; seq: string; amount: string; after: string; key: string; call: string; total: string; meta: string }
 
-export async function writeCallDebits(pool: Pool, debits: readonly CallDebit[]): Promise<Map<string, AccountPosted>> {
+/** `alsoInTransaction` runs in the same transaction (a ledger-direct settle records its pending Redis settle). */
+export async function writeCallDebits(pool: Pool, debits: readonly CallDebit[], alsoInTransaction?: (c: PoolClient) => Promise<void>): Promise<Map<string, AccountPosted>> {
   if (debits.length === 0) return new Map();
   return inTransaction(pool, async (c) => {
     const accounts = await lockAccounts(c, [...new Set(debits.map((d) => d.accountId))].sort());
@@ -48,6 +49,7 @@ export async function writeCallDebits(pool: Pool, debits: readonly CallDebit[]):
     }
     await insertRows(c, rows);
     await saveBalances(c, accounts);
+    await alsoInTransaction?.(c);
     return accounts;
   });
 }

@@ -1,15 +1,16 @@
 // CallFunds (rating/contracts.ts) on top of the Lua scripts: what session control calls for every paid call.
 // The call path never reads Postgres while the account's Redis state exists; a missing state is rebuilt
 // from Postgres once, then the operation is retried. Debits leave through the debit writer.
-import type { CallFunds, FundsStatus, Hold } from '../contracts';
+import type { CallFunds, Committed, FundsStatus, Hold } from '../contracts';
 import { MAX_OPERATION_MICROS, type Micros } from '../money';
-import { dependencyErrors } from '../../core/metrics';
-import { fundsDebitedMicros, fundsReservedMicros, fundsSettledInLedger } from './metrics';
-import { writeCallDebits } from './call-debits';
+import { fundsDebitedMicros, fundsReservedMicros } from './metrics';
+import { readCommitted } from './committed';
 import { ACCOUNT_ID } from './keys';
 import type { FundsContext } from './context';
 import type { StoreResult } from './store';
 import type { QueuedPayload } from './debit-writer';
+import type { PendingSettle } from './settlement-journal';
+import type { SettleFallback } from './settlements';
 
 /** What the ledger shows beside a call debit (portal: destination and duration). */
 export interface CallDetails {
@@ -29,7 +30,7 @@ export interface BalanceView {
 const MAX_VALIDITY_SECONDS = 86_400;
 
 export class CallFundsEngine implements CallFunds {
-  constructor(private readonly ctx: FundsContext, private readonly onCrossing: (accountId: string, crossing: string) => void) {}
+  constructor(private readonly ctx: FundsContext, private readonly onCrossing: (accountId: string, crossing: string) => void, private readonly settlements: SettleFallback) {}
 
   async reserve(req: { accountId: string; callId: string; amountMicros: Micros; validitySeconds: number }): Promise<Hold> {
     if (!validAccount(req.accountId) || !validCall(req.callId) || !validAmount(req.amountMicros, false) || !validValidity(req.validitySeconds)) return { status: 'invalid' };
@@ -56,39 +57,45 @@ export class CallFundsEngine implements CallFunds {
     if (!validAccount(req.accountId) || !validCall(req.callId) || !validAmount(req.finalMicros, true)) return { status: 'invalid' };
     const key = `call:${req.callId}:final`;
     const payload = this.payload(req.callId, req.finalMicros, req.details, 'final');
-    const r = await this.withState(req.accountId, () =>
-      this.ctx.store.settle(req.accountId, { callId: req.callId, finalMicros: req.finalMicros, key, payload: payload.text }));
-    if (r.status === 'unavailable') return this.settleInLedger(req.accountId, { idempotencyKey: key, callId: req.callId, finalMicros: req.finalMicros, metadata: payload.metadata });
-    this.debited(req.accountId, key, req.callId, req.finalMicros, payload.metadata, r);
+    const s: PendingSettle = { accountId: req.accountId, callId: req.callId, finalMicros: req.finalMicros, idempotencyKey: key, payload: payload.text, atMs: Date.now() };
+    const r = await this.settleStored(s, payload.metadata);
+    if (r.status === 'unavailable') return this.settleInLedger(s);
     return this.hold(req.accountId, r);
+  }
+
+  /** settle.lua for a settle (a new one, or one that Redis missed before: settlements.ts). */
+  async settleInRedis(s: PendingSettle): Promise<FundsStatus> {
+    const r = await this.settleStored(s, (JSON.parse(s.payload) as QueuedPayload).m);
+    if (r.crossing !== null) this.onCrossing(s.accountId, r.crossing);
+    return r.status;
+  }
+
+  private async settleStored(s: PendingSettle, metadata: Record<string, unknown>): Promise<StoreResult> {
+    const r = await this.withState(s.accountId, () =>
+      this.ctx.store.settle(s.accountId, { callId: s.callId, finalMicros: s.finalMicros, key: s.idempotencyKey, payload: s.payload }));
+    this.debited(s.accountId, s.idempotencyKey, s.callId, s.finalMicros, metadata, r);
+    return r;
   }
 
   /**
    * Redis unreachable when a call ends: its final debit goes straight to the Postgres ledger, so the call
-   * is charged whatever becomes of Redis (before, the hold expired and the call was never charged). Same
-   * idempotency key and cumulative total as through Redis: a debit of this call still queued in Redis, or
-   * a settle repeated there later, is skipped by the ledger. The call's hold in Redis expires by itself;
-   * the account is marked pending so the drainer (or else the sweeper: Redis' seq is now older than
-   * Postgres') installs the new balance in Redis when it returns.
+   * is charged whatever becomes of Redis; with Postgres down too, to the local journal until one returns.
+   * Same idempotency key and cumulative total as through Redis: a debit of this call still queued in Redis,
+   * or the Redis settle run later to free the call's hold, is skipped by the ledger (settlements.ts).
    */
-  private async settleInLedger(accountId: string, d: { idempotencyKey: string; callId: string; finalMicros: Micros; metadata: Record<string, unknown> }): Promise<Hold> {
-    try {
-      await writeCallDebits(this.ctx.pool, [{ accountId, idempotencyKey: d.idempotencyKey, callId: d.callId, usedTotalMicros: d.finalMicros, metadata: d.metadata }]);
-    } catch (error) {
-      dependencyErrors.inc({ dependency: 'postgres' });
-      this.ctx.log.error({ err: error, accountId, callId: d.callId }, 'call not settled: Redis and Postgres both unavailable; its hold expires uncharged');
-      return { status: 'unavailable' };
-    }
-    fundsSettledInLedger.inc();
-    this.ctx.writer.markPending([accountId]);
-    this.ctx.log.warn({ accountId, callId: d.callId }, 'Redis unavailable: call settled in the Postgres ledger directly');
-    return { status: 'ok' };
+  private async settleInLedger(s: PendingSettle): Promise<Hold> {
+    return { status: await this.settlements.afterRedisFailed(s) };
   }
 
   async release(req: { accountId: string; callId: string }): Promise<Hold> {
     if (!validAccount(req.accountId) || !validCall(req.callId)) return { status: 'invalid' };
     const r = await this.withState(req.accountId, () => this.ctx.store.release(req.accountId, req.callId));
     return this.hold(req.accountId, r);
+  }
+
+  committed(req: { accountId: string; callId: string }): Promise<Committed> {
+    if (!validAccount(req.accountId) || !validCall(req.callId)) return Promise.resolve({ status: 'invalid', committedMicros: 0n });
+    return readCommitted(this.ctx.store, req.accountId, req.callId);
   }
 
   async balance(accountId: string): Promise<BalanceView> {

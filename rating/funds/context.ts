@@ -18,6 +18,8 @@ export interface FundsConfig {
   readonly grantValiditySeconds: number;
   /** Currency of new accounts. */
   readonly currency: string;
+  /** This process' own folder for the settlement journal (settlement-journal.ts): one per process, on a disk that survives restarts. */
+  readonly stateDir: string;
 }
 
 export interface RechargeOptions {

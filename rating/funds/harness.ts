@@ -1,5 +1,8 @@
 // Builds a FundsService on given Postgres and Redis for tests and benchmarks, with the card processor
 // SIMULATOR (or a given provider) and a quiet logger. Not used by the server.
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Redis, Cluster } from 'ioredis';
 import type { Pool } from '../db/pool';
 import { createLogger } from '../../core/log';
@@ -14,6 +17,8 @@ export const TEST_FUNDS_CONFIG: FundsConfig = {
   rechargeThresholdsMicros: [5n, 10n, 20n].map((u) => u * MICROS_PER_UNIT),
   grantValiditySeconds: 180,
   currency: 'EUR',
+  // createFundsWith gives every service a journal folder of its own (created only if a settle is journaled).
+  stateDir: join(tmpdir(), 'solde-state-unused'),
 };
 
 export function createTestFunds(pool: Pool, redis: Redis | Cluster, prefix: string, simulator = new CardProcessorSimulator()): { funds: FundsService; simulator: CardProcessorSimulator } {
@@ -21,9 +26,9 @@ export function createTestFunds(pool: Pool, redis: Redis | Cluster, prefix: stri
 }
 
 /** The same with any payment provider (Stripe against a local fake, NoCardProcessor). */
-export function createFundsWith(pool: Pool, redis: Redis | Cluster, prefix: string, provider: PaymentProvider): FundsService {
+export function createFundsWith(pool: Pool, redis: Redis | Cluster, prefix: string, provider: PaymentProvider, stateDir = join(tmpdir(), `solde-state-${randomBytes(6).toString('hex')}`)): FundsService {
   return new FundsService({
-    pool, redis, keyPrefix: prefix, config: TEST_FUNDS_CONFIG, provider,
+    pool, redis, keyPrefix: prefix, config: { ...TEST_FUNDS_CONFIG, stateDir }, provider,
     log: createLogger(process.env.SOLDE_TEST_LOG_LEVEL ?? 'silent'), recharge: { maxAttempts: 4, backoffMs: 20 },
   });
 }

@@ -16,3 +16,8 @@ export const fundsSettledInLedger = new client.Counter({
 export const topupsTotal = new client.Counter({
   name: 'solde_topups_total', help: 'Top-ups and auto-recharges by outcome', labelNames: ['kind', 'outcome'] as const, registers: [registry],
 });
+export const settlementsPending = new client.Gauge({
+  name: 'solde_settlements_pending',
+  help: 'Call settles not finished: stage journal (kept in this process\' local journal, waiting for Redis or Postgres), stage redis (in the Postgres ledger, the Redis settle freeing the hold not run yet; all processes)',
+  labelNames: ['stage'] as const, registers: [registry],
+});

@@ -3,7 +3,7 @@
 import type { Redis, Cluster } from 'ioredis';
 import type { Pool } from '../db/pool';
 import type { Logger } from '../../core/log';
-import type { CallFunds, Hold } from '../contracts';
+import type { CallFunds, Committed, Hold } from '../contracts';
 import type { Micros } from '../money';
 import { SoldeError } from '../../core/errors';
 import {
@@ -23,6 +23,8 @@ import type { CheckoutStart, CheckoutUrls } from './payments';
 import { reconcile, type Difference } from './reconcile';
 import { reverse, type ReverseRequest } from './reversal';
 import { FundsStore } from './store';
+import { SettlementJournal } from './settlement-journal';
+import { Settlements, type RetryReport } from './settlements';
 import { sweepOnce, type SweepReport } from './sweeper';
 import { topUp, type TopUpRequest, type TopUpResult } from './topups';
 
@@ -40,6 +42,8 @@ export class FundsService implements CallFunds {
   readonly ctx: FundsContext;
   readonly recharger: AutoRecharger;
   readonly payments: CardPayments;
+  /** Settles Redis did not take: the ledger-direct ones' Redis settle, and the local journal (settlements.ts). */
+  readonly settlements: Settlements;
   private readonly calls: CallFundsEngine;
   private readonly timers: NodeJS.Timeout[] = [];
 
@@ -51,7 +55,9 @@ export class FundsService implements CallFunds {
     this.payments = new CardPayments(this.ctx);
     this.recharger = new AutoRecharger(this.ctx, this.payments);
     this.ctx.onCrossing = (accountId, crossing) => this.recharger.start(accountId, crossing);
-    this.calls = new CallFundsEngine(this.ctx, this.ctx.onCrossing);
+    const journal = new SettlementJournal(o.config.stateDir, o.log);
+    this.settlements = new Settlements(this.ctx, journal, (s) => this.calls.settleInRedis(s));
+    this.calls = new CallFundsEngine(this.ctx, this.ctx.onCrossing, this.settlements);
   }
 
   // --- CallFunds (session control) ---
@@ -66,6 +72,9 @@ export class FundsService implements CallFunds {
   }
   release(req: { accountId: string; callId: string }): Promise<Hold> {
     return this.calls.release(req);
+  }
+  committed(req: { accountId: string; callId: string }): Promise<Committed> {
+    return this.calls.committed(req);
   }
   balance(accountId: string): Promise<BalanceView> {
     return this.calls.balance(accountId);
@@ -146,6 +155,10 @@ export class FundsService implements CallFunds {
   drainPending(): Promise<number> {
     return this.ctx.writer.drainPending();
   }
+  /** One round of retrying the settles still pending (journal, then Redis settles after ledger-direct ones). */
+  retrySettlements(): Promise<RetryReport> {
+    return this.settlements.retry();
+  }
   /** Waits until every debit handed to the writer so far has been tried, and recharges in progress end. */
   async flush(): Promise<void> {
     await this.ctx.writer.flush();
@@ -168,12 +181,15 @@ export class FundsService implements CallFunds {
       }, opts.settleEveryMs ?? 60_000));
     }
     for (const t of this.timers) t.unref();
+    // Replays the journal a previous run left, then retries whatever is pending with backoff.
+    this.settlements.start();
     // Debits another process left queued (it crashed, or Postgres was down) are written at start.
     this.drainPending().catch((err: unknown) => log.warn({ err }, 'initial drain failed'));
   }
 
   async stop(): Promise<void> {
     for (const t of this.timers.splice(0)) clearInterval(t);
+    await this.settlements.stop();
     await this.flush();
   }
 }

@@ -26,20 +26,29 @@ export interface CallRecord {
   readonly settleStatus: string;
 }
 
+/** The columns a record is written to, in the order of writeCallRecord's and the batcher's values. */
+export const RECORD_COLUMNS = `call_id, account_id, extension, class, dialled, e164, country, rule, tariff_prefix,
+  per_minute_micros, started_at, answered_at, ended_at, duration_ms, talk_ms, billed_seconds, cost_micros,
+  ending_reason, sip_status, settle_status`;
+
 export async function writeCallRecord(pool: Pool, record: CallRecord): Promise<'written' | 'exists'> {
-  const durationMs = record.endedAt.getTime() - record.startedAt.getTime();
-  const talkMs = record.answeredAt ? record.endedAt.getTime() - record.answeredAt.getTime() : 0;
   const result = await pool.query(
-    `INSERT INTO call_records (call_id, account_id, extension, class, dialled, e164, country, rule, tariff_prefix,
-       per_minute_micros, started_at, answered_at, ended_at, duration_ms, talk_ms, billed_seconds, cost_micros,
-       ending_reason, sip_status, settle_status)
+    `INSERT INTO call_records (${RECORD_COLUMNS})
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
      ON CONFLICT (call_id) DO NOTHING`,
     [record.callId, record.accountId, record.extension, record.class, record.dialled, record.e164, record.country,
       record.rule, record.tariffPrefix, record.perMinuteMicros?.toString() ?? null, record.startedAt, record.answeredAt,
-      record.endedAt, Math.max(0, durationMs), Math.max(0, talkMs), record.billedSeconds, record.costMicros.toString(),
+      record.endedAt, durationMsOf(record), talkMsOf(record), record.billedSeconds, record.costMicros.toString(),
       record.endingReason, record.sipStatus, record.settleStatus]);
   return result.rowCount === 1 ? 'written' : 'exists';
+}
+
+export function durationMsOf(record: CallRecord): number {
+  return Math.max(0, record.endedAt.getTime() - record.startedAt.getTime());
+}
+
+export function talkMsOf(record: CallRecord): number {
+  return record.answeredAt ? Math.max(0, record.endedAt.getTime() - record.answeredAt.getTime()) : 0;
 }
 
 export interface StoredCallRecord {

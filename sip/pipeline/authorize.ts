@@ -4,7 +4,8 @@ import { firstGrantFor } from '../session/billing';
 import type { CallSession } from '../session/call-session';
 import { hasAudioOffer } from './validate-invite';
 
-// The last decision before connecting: the tenant may call, within its concurrency limit, and a paid
+// The last decision before connecting: the tenant may call, within its concurrency limit (counted
+// cluster-wide; an account without limit takes no Redis round trip), and a paid
 // call has its first grant reserved. Emergency calls are never refused for any reason.
 // 'handled': the session took over (insufficient balance is announced before the 402).
 
@@ -16,10 +17,29 @@ export async function authorize(session: CallSession, meterIntervalSeconds: numb
   if (!account) return 'unknown-account';
   if (account.status !== 'active') return 'account-suspended';
   if (!hasAudioOffer(session.req)) return 'no-sdp';
-  if (!session.services.slots.tryAcquire(account.id, account.maxConcurrentCalls)) return 'concurrency-limit';
-  session.holdsSlot = true;
+  if (account.maxConcurrentCalls > 0) {
+    const slot = await takeSlot(session, account.maxConcurrentCalls);
+    if (slot !== null) return slot;
+  }
   if (!session.isPaid) return null;
   return reserveFirstGrant(session, meterIntervalSeconds, validitySeconds);
+}
+
+// The cluster-wide slot (sip/cluster/call-slots.ts). Redis not answering fails open: the call goes on
+// uncounted (solde_call_slots_unavailable_total); a paid call is refused anyway by the funds engine, so
+// only free calls can exceed the limit while Redis is down. The slot is released at the end all the
+// same, in case the acquire landed after its timeout.
+async function takeSlot(session: CallSession, limit: number): Promise<Decision> {
+  const slots = session.services.slots;
+  const slot = await slots.tryAcquire(session.accountId, limit, session.key);
+  if (slot === 'busy') return 'concurrency-limit';
+  if (session.phase === 'ended') {
+    // The caller gave up while the acquire was in flight and finish() has run without it: free it here.
+    await slots.release(session.accountId, session.key);
+    return 'handled';
+  }
+  session.holdsSlot = true;
+  return null;
 }
 
 async function reserveFirstGrant(session: CallSession, meterIntervalSeconds: number, validitySeconds: number): Promise<Decision> {

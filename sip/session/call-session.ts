@@ -166,6 +166,7 @@ export class CallSession implements Call {
     this.answeredAtMs = this.now();
     this.finalStatus = 200;
     this.phase = 'answered';
+    this.services.cluster.answered(this, uas, uac);
     // srf emits 'destroy' with (req, reason), whatever its typings say; reason is the BYE's Reason text.
     const onBye = (dialog: Srf.Dialog, side: 'caller' | 'callee') => (dialog as unknown as NodeJS.EventEmitter)
       .on('destroy', (_req: unknown, reason: unknown) => this.hungUpBy(side, reason));
@@ -227,8 +228,11 @@ export class CallSession implements Call {
     } catch (error) {
       this.log.error({ err: error }, 'finishing the call failed');
     } finally {
-      if (this.holdsSlot) this.services.slots.release(this.accountId);
-      this.holdsSlot = false;
+      this.services.cluster.finished(this.key);
+      if (this.holdsSlot) {
+        this.holdsSlot = false; // before the await: exactly one release
+        await this.services.slots.release(this.accountId, this.key).catch((error) => this.log.error({ err: error }, 'slot release failed'));
+      }
       if (this.countedClass) activeCalls.dec({ class: this.countedClass });
       this.services.forget(this.key);
       this.resolveEnded();

@@ -7,7 +7,8 @@ import type { Call } from './call';
 // Settlement of a call's funds, once, when it ends: an answered paid call is debited the cost of its exact
 // duration on the tariff's increments (never beyond the paid time) and the rest of its hold is released;
 // a call that never connected releases its hold. Idempotent by call id in the funds engine, so a retry
-// after a blip cannot charge twice.
+// after a blip cannot charge twice. A settle that Redis cannot take is still 'ok' once it is durable (the
+// Postgres ledger, or the local journal: rating/funds/settlements.ts); 'unavailable' means none took it.
 
 export interface Settlement {
   /** 'none' when the call held no funds. */
@@ -48,6 +49,6 @@ async function withRetry(session: Call, operation: () => Promise<Hold>): Promise
     }
     if (last.status !== 'unavailable') return last;
   }
-  session.log.error({ status: last.status }, 'funds settlement abandoned: the hold will expire by itself');
+  session.log.error({ status: last.status }, 'funds settlement abandoned (Redis, Postgres and the local journal refused it): the hold will expire by itself');
   return last;
 }

@@ -1,5 +1,5 @@
-// Operator commands for money: balance, topup, reverse, auto-recharge, ledger, reconcile. Each connects
-// to Postgres and Redis for one command (funds-cli.ts). --json prints one JSON object on stdout; amounts
+// Operator commands for money: balance, topup, reverse, auto-recharge, ledger, reconcile, and `funds`
+// (settlement-commands.ts). Each connects to Postgres and Redis for one command (funds-cli.ts). --json prints one JSON object on stdout; amounts
 // are exact decimal strings plus their integer micro-units; readable amounts are in currency units.
 import { randomUUID } from 'node:crypto';
 import { formatAmount, type Micros } from '../../rating/money';
@@ -7,6 +7,7 @@ import type { LedgerEntry } from '../../rating/funds/ledger';
 import { isSoldeError } from '../../core/errors';
 import { command, EXIT_FAILED, EXIT_OK, usageError, type CliIO, type Command } from './command';
 import { accountJson, actor, amountJson, entryJson, exactAmount, notFound, operatorAmount, withFunds } from './funds-cli';
+import { funds } from './settlement-commands';
 
 const MAX_LEDGER_PAGE = 1000;
 
@@ -167,5 +168,5 @@ const reconcile: Command = command({ usage: 'solde reconcile', summary: 'compare
   }));
 
 export const commands: Record<string, Command> = {
-  balance, topup, reverse, 'auto-recharge': autoRecharge, ledger, reconcile,
+  balance, topup, reverse, 'auto-recharge': autoRecharge, ledger, reconcile, funds,
 };

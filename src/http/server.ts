@@ -2,7 +2,7 @@
 // health and readiness (metrics have a listener of their own: src/metrics-server.ts). createHttpServer
 // builds it; listenHttp starts it; src/main.ts wires both.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Classification } from '../../rating/contracts';
 import type { Pool } from '../../rating/db/pool';
 import type { TariffStore } from '../../rating/tariffs';
@@ -33,7 +33,7 @@ import type { PaymentProvider } from '../../rating/funds/payments';
 export interface HttpDeps {
   readonly config: Config;
   readonly pool: Pool;
-  readonly redis: Redis;
+  readonly redis: Redis | Cluster;
   readonly logger: Logger;
   /** Loaded (load() completed) before the server is created. */
   readonly tariffs: TariffStore;

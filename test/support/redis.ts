@@ -11,9 +11,9 @@ export interface TestRedis {
   cleanup(): Promise<void>;
 }
 
-export async function createTestRedis(): Promise<TestRedis> {
+export async function createTestRedis(url = TEST_REDIS_URL): Promise<TestRedis> {
   const prefix = `solde-test:${randomBytes(6).toString('hex')}:`;
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 });
+  const redis = new Redis(url, { maxRetriesPerRequest: 2 });
   return {
     redis,
     prefix,

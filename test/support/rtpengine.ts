@@ -18,10 +18,12 @@ export interface TestRtpengine {
  * Starts a real rtpengine (Debian's rtpengine-daemon) in userspace for one test file, with its own NG port
  * and its own RTP port range, and waits until it answers an NG ping. `npm test` installs it when missing.
  */
-export async function startRtpengine(): Promise<TestRtpengine> {
+export async function startRtpengine(hundredsOfPorts = 1): Promise<TestRtpengine> {
+  if (!Number.isInteger(hundredsOfPorts) || hundredsOfPorts < 1 || hundredsOfPorts > 10) throw new Error(`1 to 10 hundred ports, not ${hundredsOfPorts}`);
   const ngPort = await freeUdpPort();
-  const portMin = 20000 + randomInt(0, 400) * 100; // 100 ports each: 50 calls with RTP+RTCP
-  const portMax = portMin + 99;
+  // 100 ports by default: 25 bridged calls (RTP and RTCP on both sides); more for tests with many calls up at once.
+  const portMin = 20000 + randomInt(0, 401 - hundredsOfPorts) * 100;
+  const portMax = portMin + hundredsOfPorts * 100 - 1;
   const args = [
     '--config-file=none', '--table=-1', '--interface=127.0.0.1', `--listen-ng=127.0.0.1:${ngPort}`,
     '--delete-delay=0', '--foreground', '--log-stderr', '--log-level=4', `--port-min=${portMin}`, `--port-max=${portMax}`,

@@ -2,6 +2,7 @@
 // (own key prefix) and a real rtpengine, driven through the test-side drachtio-server emulator
 // (test/support/drachtio). Not used by the server.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { createClassifier } from '../../rating/classify/index';
 import { TariffIndex } from '../../rating/tariffs/tariff-index';
 import { createTestFunds, fundAccount } from '../../rating/funds/harness';
 import type { FundsService } from '../../rating/funds/index';
+import { createFundsRedis } from '../../rating/funds/redis-client';
 import { createLogger } from '../../core/log';
 import { createTestDatabase, type TestDatabase } from './pg';
 import { Redis } from 'ioredis';
@@ -41,6 +43,19 @@ export interface TestbedOptions {
   readonly brokenMedia?: boolean;
   /** Session-timer intervals (default the production 1800/90; tests use a few seconds). */
   readonly sessionTimer?: SipConfig['sessionTimer'];
+  /**
+   * A second Solde instance: its own app, emulator, funds engine and instance id, on this testbed's
+   * Postgres database, Redis prefix and rtpengine (accounts are created on the first; close this one first).
+   */
+  readonly shareWith?: Testbed;
+  /** The SIP layer's Redis (SipDeps.redis) at this URL, e.g. through a proxy; keys keep the testbed's prefix. */
+  readonly sipRedisUrl?: string;
+  /**
+   * The Redis of the funds engine and the cluster state (default: the shared one, under a prefix of its
+   * own), e.g. a test's own server that it stops and starts (test/support/redis-server.ts). The funds
+   * engine then uses the production client (createFundsRedis: no offline queue, 500 ms timeout).
+   */
+  readonly redisUrl?: string;
 }
 
 export interface Testbed {
@@ -48,6 +63,9 @@ export interface Testbed {
   readonly app: SipApp;
   readonly srf: Srf;
   readonly db: TestDatabase;
+  readonly redis: TestRedis;
+  /** SipConfig.cluster.instanceId of this app. */
+  readonly instanceId: string;
   readonly funds: FundsService;
   readonly media: MediaControl;
   readonly rtpengine: TestRtpengine;
@@ -70,12 +88,17 @@ export const TEST_TARIFFS: readonly Tariff[] = [
 ];
 
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
-  const db = await createTestDatabase();
-  const redis: TestRedis = await createTestRedis();
-  const rtpengine = options.rtpengine ?? await startRtpengine();
+  const shared = options.shareWith;
+  const db = shared?.db ?? await createTestDatabase();
+  const redis: TestRedis = shared?.redis ?? await createTestRedis(options.redisUrl);
+  if (options.redisUrl) redis.redis.on('error', () => undefined); // a Redis the test stops: reconnects, quietly
+  const rtpengine = options.rtpengine ?? shared?.rtpengine ?? await startRtpengine();
+  const instanceId = `testbed-${process.pid}-${randomBytes(3).toString('hex')}`;
   const server = await startDrachtioServer({ secret: SECRET });
   // The funds engine gets a connection of its own, so a test can cut it (Redis unreachable) and still clean up.
-  const fundsRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  const fundsRedis = options.redisUrl ? createFundsRedis(options.redisUrl) : new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  fundsRedis.on('error', () => undefined); // an outage the test makes: the funds engine answers 'unavailable'
+  const sipRedis = options.sipRedisUrl === undefined ? redis.redis : new Redis(options.sipRedisUrl, { maxRetriesPerRequest: 1 });
   const { funds } = createTestFunds(db.pool, fundsRedis, redis.prefix);
   const media = createRtpengineMedia({ host: rtpengine.host, port: options.brokenMedia ? 9 : rtpengine.ngPort, timeoutMs: options.brokenMedia ? 200 : 1000 });
   const workDir = mkdtempSync(join(tmpdir(), 'solde-sip-'));
@@ -89,7 +112,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     drachtio: { mode: 'inbound', host: server.host, port: server.port, secret: SECRET },
     drainDeadlineSeconds: options.drainDeadlineSeconds ?? 5,
     sessionTimer: options.sessionTimer ?? { expiresSeconds: 1800, minSeconds: 90 },
-    cluster: { instanceId: `testbed-${process.pid}-${redis.prefix.slice(-7, -1)}`, leaseSeconds: 15 },
+    cluster: { instanceId, leaseSeconds: 15 },
   };
   const index = TariffIndex.build(options.tariffs ?? TEST_TARIFFS);
   const accounts: Accounts = { get: async (id) => (await funds.getAccount(id)) ?? null };
@@ -97,11 +120,11 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const app = await startSip(config, {
     srf, config, classify: createClassifier({ includedCountries: ['DE', 'BE', 'ES', 'IT', 'NL', 'PT', 'AT', 'CH', 'GB', 'IE', 'LU', 'PL'] }),
     tariffs: { current: () => index }, funds, accounts, announcer, media, pool: db.pool, logger,
-    redis: redis.redis, redisKeyPrefix: redis.prefix,
+    redis: sipRedis, redisKeyPrefix: redis.prefix,
   });
   await server.waitForApp();
   return {
-    server, app, srf, db, funds, media, rtpengine, announcer, announced,
+    server, app, srf, db, redis, instanceId, funds, media, rtpengine, announcer, announced,
     breakFundsRedis: () => fundsRedis.disconnect(),
     async account(id, opts = {}) {
       await funds.createAccount({ id, name: id, language: opts.language ?? 'en', maxConcurrentCalls: opts.maxConcurrentCalls ?? 10 });
@@ -115,12 +138,14 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       await funds.flush().catch(() => undefined);
       await server.close();
       fundsRedis.disconnect();
+      if (sipRedis !== redis.redis) sipRedis.disconnect();
       media.close();
+      rmSync(workDir, { recursive: true, force: true });
+      if (shared) return; // the first testbed owns the database, the prefix and rtpengine
       await rtpengine.stop();
       await redis.cleanup();
       db.pool.on('error', () => undefined); // the drop terminates connections the funds engine may still hold
       await db.drop();
-      rmSync(workDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,7 +1,7 @@
 // Liveness and readiness: public, unauthenticated, cheap. Metrics are not here: they have a listener of
 // their own (src/metrics-server.ts), never the public API port.
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Pool } from '../../../rating/db/pool';
 import { dependencyErrors } from '../../../core/metrics';
 
@@ -9,7 +9,7 @@ const CHECK_TIMEOUT_MS = 1_000;
 
 export interface OpsDeps {
   readonly pool: Pool;
-  readonly redis: Redis;
+  readonly redis: Redis | Cluster;
   /** The link to drachtio-server; absent where no SIP side runs (the HTTP side embedded alone). */
   readonly sipLinkUp?: () => boolean;
 }

@@ -25,7 +25,8 @@ export type CallerStep =
   | { readonly kind: 'expect-final-error'; readonly status: number; readonly timeoutMs: number }
   | { readonly kind: 'answered'; readonly timeoutMs: number; readonly rtd?: string }
   | { readonly kind: 'pause'; readonly ms: number }
-  | { readonly kind: 'bye' }
+  /** BYE, answered 200 (or `status`: 481 when no app owns the dialog any more). */
+  | { readonly kind: 'bye'; readonly status?: number }
   | { readonly kind: 'expect-bye'; readonly timeoutMs: number }
   | { readonly kind: 'cancel'; readonly timeoutMs: number }
   /** A reliable provisional (RFC 3262): expects it with RSeq and sends PRACK (the INVITE must require 100rel). */
@@ -97,7 +98,7 @@ function callerStep(step: CallerStep, common: string, uri: string): string {
       return `<pause milliseconds="${step.ms}"/>`;
     case 'bye':
       // CSeq 10: above any re-INVITE's.
-      return `<send retrans="500">${request('BYE', '[next_url]', '[branch]', 10)}</send>\n<recv response="200" timeout="5000"/>`;
+      return `<send retrans="500">${request('BYE', '[next_url]', '[branch]', 10)}</send>\n<recv response="${step.status ?? 200}" timeout="5000"/>`;
     case 'reinvite': {
       const sdp = offerSdp(6002).replace('o=pbx 1 1', 'o=pbx 1 2');
       const extra = 'Contact: <sip:pbx@[local_ip]:[local_port]>\nContent-Type: application/sdp\n';

@@ -45,6 +45,10 @@ export interface StackOptions {
   readonly recordWire?: boolean;
   /** An rtpengine started by the caller (benchmarks need more ports); stopped by the caller too. */
   readonly rtpengine?: TestRtpengine;
+  /** Blocks of 100 RTP ports for the stack's own rtpengine (default 1). */
+  readonly rtpPortBlocks?: number;
+  /** More environment for the Solde process (e.g. SOLDE_INSTANCE_ID, SOLDE_OWNER_LEASE_SECONDS). */
+  readonly soldeEnv?: Record<string, string>;
 }
 
 export interface RealStack {
@@ -58,6 +62,10 @@ export interface RealStack {
   readonly announcementsDir: string;
   /** With recordWire: every frame between Solde and drachtio-server. */
   readonly wire?: WireProxy;
+  /** The Redis key prefix of this stack (SOLDE_REDIS_PREFIX). */
+  readonly redisPrefix: string;
+  /** One more Solde process on the same stack, with `env` over the first one's (stopped by close()). */
+  startAnotherSolde(env: Record<string, string>): Promise<SoldeProcess>;
   /** The call record Solde wrote for a caller's Call-ID and From tag, once it is there (bounded wait). */
   callRecord(callId: string, fromTag: string, timeoutMs?: number): ReturnType<typeof readCallRecord>;
   /** Calls in progress in the Solde process (its /metrics solde_active_calls). */
@@ -86,7 +94,7 @@ export async function startRealStack(options: StackOptions): Promise<RealStack> 
       await addPbxSource(db.pool, account.id, `${account.source ?? '127.0.0.1'}/32`);
     }
     await funds.flush();
-    const rtpengine = options.rtpengine ?? await startRtpengine();
+    const rtpengine = options.rtpengine ?? await startRtpengine(options.rtpPortBlocks);
     if (options.rtpengine === undefined) cleanups.push(() => rtpengine.stop());
     const appPort = options.mode === 'outbound' ? await freeTcpPort() : undefined;
     const drachtio = await startRealDrachtio({ secret: SECRET, outboundAppPort: appPort });
@@ -106,13 +114,20 @@ export async function startRealStack(options: StackOptions): Promise<RealStack> 
       ...(appPort === undefined
         ? { DRACHTIO_HOST: '127.0.0.1', DRACHTIO_PORT: String(wire?.port ?? drachtio.adminPort) }
         : { DRACHTIO_LISTEN_PORT: String(appPort) }),
+      ...options.soldeEnv,
     };
     const ready = options.mode === 'inbound' ? /connected to drachtio-server/ : /listening for drachtio-server/;
     const solde = await startSoldeProcess(env, ready);
     cleanups.push(() => solde.stop());
+    const startAnotherSolde = async (more: Record<string, string>) => {
+      const another = await startSoldeProcess({ ...env, ...more }, ready);
+      cleanups.push(() => another.stop());
+      return another;
+    };
     const activeCalls = () => readActiveCalls(solde.metricsAddress);
     return {
-      drachtio, solde, rtpengine, db, funds, trunkPort, announcementsDir, wire, close, activeCalls,
+      drachtio, solde, rtpengine, db, funds, trunkPort, announcementsDir, wire, close, activeCalls, startAnotherSolde,
+      redisPrefix: redis.prefix,
       callRecord: (callId, fromTag, timeoutMs = 10_000) => waitForRecord(db, callId, fromTag, timeoutMs),
       async waitIdle(timeoutMs) {
         const deadline = Date.now() + timeoutMs;

@@ -33,11 +33,13 @@ export class CallerLeg {
   private readonly autoAck: boolean;
   private inviteLengthBytes = 0;
 
-  constructor(private readonly link: AppLink, options: PlaceCallOptions) {
+  /** `routed` false: no app asks for INVITEs (all removed their route): the server answers 503 itself. */
+  constructor(private readonly link: AppLink, options: PlaceCallOptions, routed = true) {
     this.source = options.source ?? { address: '127.0.0.1', port: 5090 };
     this.autoAck = options.autoAck ?? true;
     const sent = options.rawRequest ?? buildInvite(options, this.source, link).toString();
-    const verdict = sofiaVerdict(sent);
+    // pending-request-controller.cpp processNewRequest: "No providers available for INVITE" → 503.
+    const verdict = routed ? sofiaVerdict(sent) : { deliver: false as const, serverAnswer: 503, why: 'no app routed for INVITE: drachtio-server answers 503' };
     if (!verdict.deliver) {
       this.invite = undefined;
       this.serverVerdict = { delivered: false, serverAnswer: verdict.serverAnswer, why: verdict.why };
@@ -242,7 +244,7 @@ export class CallerLeg {
   }
 
   private serverAnswerTo(raw: string, status: number): SipMessage {
-    const reasons: Record<number, string> = { 400: 'Bad Request', 483: 'Too Many Hops' };
+    const reasons: Record<number, string> = { 400: 'Bad Request', 483: 'Too Many Hops', 503: 'Service Unavailable' };
     const request = new SipMessage('INVITE sip:x SIP/2.0', rawHeaders(raw), '');
     const headers: SipHeader[] = ['via', 'from', 'to', 'call-id', 'cseq']
       .filter((name) => request.has(name))

@@ -5,6 +5,7 @@
 import net from 'node:net';
 import type { AppLink, ClientTransactionHandler, DialogHandler, ServerTransactionHandler } from './app-link';
 import { BLeg } from './b-leg';
+import { applyBSide, type BSideBehaviour } from './b-side';
 import { CallerLeg } from './caller-leg';
 import type { PlaceCallOptions } from './caller-invite';
 import { FrameDecoder, encodeFrame, parseFramePayload, type Frame } from './framing';
@@ -20,13 +21,6 @@ export interface DrachtioServerOptions {
   readonly sipHost?: HostPort;
   /** What every new B leg does by itself (default: nothing, the test drives it). */
   readonly bSide?: BSideBehaviour;
-}
-
-export interface BSideBehaviour {
-  /** Send 180 Ringing at once. */
-  readonly ringing?: boolean;
-  /** Then this final response after afterMs (200 carries a default SDP answer unless sdp is given). */
-  readonly final?: { readonly status: number; readonly afterMs?: number; readonly sdp?: string; readonly reason?: string };
 }
 
 /** One frame on the TCP connection, for tests that check the wire itself. */
@@ -46,6 +40,8 @@ export class DrachtioServer implements AppLink {
   private readonly sockets = new Set<net.Socket>();
   private app: net.Socket | undefined;
   private readonly routes = new Set<string>();
+  /** An app has asked for INVITEs at least once (placeCall before that is a test's mistake). */
+  private everRouted = false;
   private readonly readyBox = new Mailbox<true>('drachtio emulator: app connection');
   private readonly bLegBox = new Mailbox<BLeg>('drachtio emulator: outbound INVITE from the app');
   private readonly serverTransactions = new Map<string, ServerTransactionHandler>();
@@ -94,12 +90,19 @@ export class DrachtioServer implements AppLink {
     throw new Error('drachtio emulator: the app keeps reconnecting without staying routed');
   }
 
+  /** Whether an app asks for INVITEs now (a draining Solde sends `remove_route|invite`). */
+  get invitesRouted(): boolean {
+    return this.app !== undefined && this.routes.has('invite');
+  }
+
   /** A new call from the caller side, delivered to the app now. */
   placeCall(options: PlaceCallOptions): CallerLeg {
-    if (this.app === undefined || !this.routes.has('invite')) {
+    const routed = this.app !== undefined && this.routes.has('invite');
+    if (!routed && !this.everRouted) {
       throw new Error('drachtio emulator: no app routed for INVITE yet; await server.waitForApp() first');
     }
-    const leg = new CallerLeg(this, options);
+    // An app that removed its route (draining) or left: the server refuses the INVITE itself.
+    const leg = new CallerLeg(this, options, routed);
     this.legs.push(leg);
     return leg;
   }
@@ -222,7 +225,10 @@ export class DrachtioServer implements AppLink {
     if (add) this.routes.add(verb.toLowerCase());
     else this.routes.delete(verb.toLowerCase());
     this.write(socket, `response|${frame.msgId}|OK`);
-    if (add && verb.toLowerCase() === 'invite') this.readyBox.put(true);
+    if (add && verb.toLowerCase() === 'invite') {
+      this.everRouted = true;
+      this.readyBox.put(true);
+    }
   }
 
   private onSip(frame: Frame): void {
@@ -263,22 +269,9 @@ export class DrachtioServer implements AppLink {
     }
     const leg = new BLeg(this, message, msgId, proxy);
     this.legs.push(leg);
-    this.applyBSide(leg);
+    applyBSide(leg, this.bSide, (delayMs, action) => this.schedule(delayMs, action));
     this.outboundInviteHandler?.(leg);
     this.bLegBox.put(leg);
-  }
-
-  private applyBSide(leg: BLeg): void {
-    const behaviour = this.bSide;
-    if (behaviour === undefined) return;
-    if (behaviour.ringing === true) this.schedule(0, () => leg.respond(180));
-    const final = behaviour.final;
-    if (final === undefined) return;
-    this.schedule(final.afterMs ?? 0, () => {
-      if (leg.state !== 'calling' && leg.state !== 'early') return;
-      if (final.status === 200) leg.answer({ sdp: final.sdp, reason: final.reason });
-      else leg.respond(final.status, { reason: final.reason, sdp: final.sdp });
-    });
   }
 
   private write(socket: net.Socket, payloadWithoutId: string): void {
@@ -292,6 +285,8 @@ export class DrachtioServer implements AppLink {
     this.wire.push({ direction, payload });
   }
 }
+
+export type { BSideBehaviour };
 
 export function startDrachtioServer(options: DrachtioServerOptions): Promise<DrachtioServer> {
   return DrachtioServer.start(options);

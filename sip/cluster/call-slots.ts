@@ -1,0 +1,192 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { Logger } from '../../core/log';
+import { ACCOUNT_ID } from '../../rating/funds/keys';
+import { MAX_CALL_SECONDS } from '../../rating/tariffs/cost';
+import type { Clock } from '../deps';
+import { callSlotsUnavailable } from '../metrics';
+
+// Calls in progress per account, counted cluster-wide in Redis, for the per-tenant concurrent-call limit
+// (AccountInfo.maxConcurrentCalls; emergency calls and unlimited accounts never come here).
+//
+// Keys (every command touches one hash slot, so the same code runs on Redis Cluster):
+// - `<prefix>{acct:<id>}:slots`, a ZSET callKey → safety expiry (ms since the epoch), in the funds keys'
+//   slot. Its size is the account's calls in progress on all instances.
+// - `<prefix>{inst:<instanceId>}:slots`, a SET of `<accountId> <callKey>`: the slots this instance took,
+//   so that an adopter can free a dead instance's slots (releaseAllOf, one command per account).
+// A slot nobody releases (its instance died and nobody adopted it) frees itself SLOT_EXPIRY_MS after it
+// was taken: the longest call Solde computes a grant for (MAX_CALL_SECONDS, one day) plus a margin.
+
+export type SlotResult = 'ok' | 'busy' | 'unavailable';
+
+export interface CallSlots {
+  /** Takes a slot for the call if the account has fewer than `limit` (limit <= 0: 'ok' without Redis). Idempotent per callKey. */
+  tryAcquire(accountId: string, limit: number, callKey: string): Promise<SlotResult>;
+  /** Frees the call's slot; a second call (or a slot already expired or adopted) is a no-op. Never throws. */
+  release(accountId: string, callKey: string): Promise<void>;
+  /** Frees every slot a (dead) instance took; returns how many were still held. Rejects if Redis fails (idempotent: retry). */
+  releaseAllOf(instanceId: string): Promise<number>;
+}
+
+export const SLOT_EXPIRY_MS = (MAX_CALL_SECONDS + 600) * 1000;
+/** Every wait on Redis is bounded, whatever the client's own commandTimeout (production: 500 ms). */
+export const SLOT_TIMEOUT_MS = 500;
+const RELEASE_BATCH = 500;
+/** Bounds releaseAllOf: 10 000 batches of 500 is far more than one instance ever holds. */
+const RELEASE_MAX_ROUNDS = 10_000;
+/** SOLDE_INSTANCE_ID's shape (src/config.ts): no space, no brace (it sits in a hash tag). */
+const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const CALL_KEY = /^[\x21-\x7e]{1,300}$/;
+
+// Drops expired slots, then takes one unless the call has one already (idempotent) or the limit is
+// reached. The key lives as long as its latest slot. Returns 1 (ok) or 0 (busy).
+const ACQUIRE_LUA = `
+local slots, call = KEYS[1], ARGV[1]
+redis.call('ZREMRANGEBYSCORE', slots, '-inf', ARGV[3])
+if redis.call('ZSCORE', slots, call) then return 1 end
+if redis.call('ZCARD', slots) >= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', slots, ARGV[4], call)
+local latest = redis.call('ZRANGE', slots, -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', slots, latest[2])
+return 1`;
+
+// Notes the slot in this instance's set; the set lives as long as the latest slot it lists.
+const RECORD_LUA = `
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+return 1`;
+
+interface SlotCommands {
+  soldeSlotAcquire(key: string, callKey: string, limit: number, nowMs: number, expiresAtMs: number): Promise<number>;
+  soldeSlotRecord(key: string, member: string, expiresAtMs: number): Promise<number>;
+}
+
+export interface CallSlotsOptions {
+  readonly redis: Redis | Cluster;
+  readonly keyPrefix: string;
+  /** This process (SipConfig.cluster.instanceId): the owner of the slots it takes. */
+  readonly instanceId: string;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Tests only: a shorter safety expiry. */
+  readonly slotExpiryMs?: number;
+  readonly timeoutMs?: number;
+}
+
+export function accountSlotsKey(prefix: string, accountId: string): string {
+  return `${prefix}{acct:${accountId}}:slots`;
+}
+
+export function instanceSlotsKey(prefix: string, instanceId: string): string {
+  return `${prefix}{inst:${instanceId}}:slots`;
+}
+
+export class RedisCallSlots implements CallSlots {
+  private readonly commands: SlotCommands;
+  private readonly clock: Clock;
+  private readonly expiryMs: number;
+  private readonly timeoutMs: number;
+  private readonly ownSet: string;
+
+  constructor(private readonly options: CallSlotsOptions) {
+    if (!INSTANCE_ID.test(options.instanceId)) throw new TypeError(`not an instance id: ${JSON.stringify(options.instanceId)}`);
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.expiryMs = options.slotExpiryMs ?? SLOT_EXPIRY_MS;
+    this.timeoutMs = options.timeoutMs ?? SLOT_TIMEOUT_MS;
+    if (!(this.expiryMs > 0) || !(this.timeoutMs > 0)) throw new RangeError('slotExpiryMs and timeoutMs must be positive');
+    this.ownSet = instanceSlotsKey(options.keyPrefix, options.instanceId);
+    this.commands = defineSlotCommands(options.redis);
+  }
+
+  async tryAcquire(accountId: string, limit: number, callKey: string): Promise<SlotResult> {
+    if (!Number.isSafeInteger(limit)) throw new TypeError(`limit must be an integer, not ${limit}`);
+    if (limit <= 0) return 'ok'; // no limit: no round trip (the included-call setup latency is measured)
+    checkIds(accountId, callKey);
+    const nowMs = this.clock.now();
+    const expiresAtMs = nowMs + this.expiryMs;
+    const member = `${accountId} ${callKey}`;
+    try {
+      // Sent together: one round trip. The instance record is not undone when the acquire fails, so the
+      // instance set lists at least the slots the instance holds (releaseAllOf never misses one); if only
+      // the record fails, the call is 'unavailable' and its slot, if taken, is released at its end.
+      const [, taken] = await this.bounded(Promise.all([
+        this.commands.soldeSlotRecord(this.ownSet, member, expiresAtMs),
+        this.commands.soldeSlotAcquire(accountSlotsKey(this.options.keyPrefix, accountId), callKey, limit, nowMs, expiresAtMs),
+      ]));
+      if (taken === 1) return 'ok';
+      await this.bounded(this.options.redis.srem(this.ownSet, member)).catch(() => undefined); // superset is fine
+      return 'busy';
+    } catch (error) {
+      callSlotsUnavailable.inc({ operation: 'acquire' });
+      this.options.logger.warn({ err: error, accountId, call: callKey }, 'call slots unavailable: the call goes on uncounted');
+      return 'unavailable';
+    }
+  }
+
+  async release(accountId: string, callKey: string): Promise<void> {
+    checkIds(accountId, callKey);
+    try {
+      const [removed] = await this.bounded(Promise.all([
+        this.options.redis.zrem(accountSlotsKey(this.options.keyPrefix, accountId), callKey),
+        this.options.redis.srem(this.ownSet, `${accountId} ${callKey}`),
+      ]));
+      if (removed === 0) this.options.logger.debug({ accountId, call: callKey }, 'call slot was not held (expired, adopted or never taken)');
+    } catch (error) {
+      callSlotsUnavailable.inc({ operation: 'release' });
+      this.options.logger.warn({ err: error, accountId, call: callKey }, 'call slot release failed: it frees itself at its expiry');
+    }
+  }
+
+  async releaseAllOf(instanceId: string): Promise<number> {
+    if (!INSTANCE_ID.test(instanceId)) throw new TypeError(`not an instance id: ${JSON.stringify(instanceId)}`);
+    const { redis, keyPrefix } = this.options;
+    const set = instanceSlotsKey(keyPrefix, instanceId);
+    let released = 0;
+    for (let round = 0; round < RELEASE_MAX_ROUNDS; round += 1) {
+      const members = await this.bounded(redis.srandmember(set, RELEASE_BATCH));
+      if (members.length === 0) return released;
+      // One ZREM per account (cross-slot), then the batch leaves the set: a crash in between only
+      // means the next releaseAllOf removes slots that are already gone.
+      const byAccount = groupByAccount(members);
+      const removed = await this.bounded(Promise.all([...byAccount].map(([accountId, calls]) =>
+        redis.zrem(accountSlotsKey(keyPrefix, accountId), ...calls))));
+      released += removed.reduce((sum, n) => sum + n, 0);
+      await this.bounded(redis.srem(set, ...members));
+    }
+    throw new Error(`releaseAllOf(${instanceId}): more than ${RELEASE_MAX_ROUNDS * RELEASE_BATCH} slots`);
+  }
+
+  private bounded<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`redis: no answer in ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+function checkIds(accountId: string, callKey: string): void {
+  if (!ACCOUNT_ID.test(accountId)) throw new TypeError(`not an account id: ${JSON.stringify(accountId)}`);
+  if (!CALL_KEY.test(callKey)) throw new TypeError(`not a call key: ${JSON.stringify(callKey)}`);
+}
+
+/** `<accountId> <callKey>` members (account ids have no space) grouped by account. */
+function groupByAccount(members: readonly string[]): Map<string, string[]> {
+  const byAccount = new Map<string, string[]>();
+  for (const member of members) {
+    const space = member.indexOf(' ');
+    if (space <= 0) continue; // not written by us: ignored, removed with the batch
+    const accountId = member.slice(0, space);
+    const calls = byAccount.get(accountId) ?? [];
+    calls.push(member.slice(space + 1));
+    byAccount.set(accountId, calls);
+  }
+  return byAccount;
+}
+
+/** ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT; defined once per client (Redis or Cluster). */
+function defineSlotCommands(redis: Redis | Cluster): SlotCommands {
+  const client = redis as unknown as Partial<SlotCommands>;
+  if (typeof client.soldeSlotAcquire !== 'function') redis.defineCommand('soldeSlotAcquire', { numberOfKeys: 1, lua: ACQUIRE_LUA });
+  if (typeof client.soldeSlotRecord !== 'function') redis.defineCommand('soldeSlotRecord', { numberOfKeys: 1, lua: RECORD_LUA });
+  return redis as unknown as SlotCommands;
+}
