@@ -20,6 +20,8 @@ export const REFUSALS = {
   'bad-content-length': { status: 400, phrase: 'Bad Request', cause: 111, text: 'Content-Length does not match the body' },
   'unsupported-uri': { status: 416, phrase: 'Unsupported URI Scheme', cause: 111, text: 'request URI must be sip: or sips:' },
   'no-number': { status: 484, phrase: 'Address Incomplete', cause: 28, text: 'request URI has no dialled number' },
+  // RFC 4028 §8.1: the caller's Session-Expires is below Solde's Min-SE (the 422 carries Min-SE).
+  'session-interval-too-small': { status: 422, phrase: 'Session Interval Too Small', cause: 111, text: 'Session-Expires below Min-SE' },
   'no-sdp': { status: 488, phrase: 'Not Acceptable Here', cause: 79, text: 'an SDP offer with audio is required' },
   'unknown-account': { status: 403, phrase: 'Forbidden', cause: 21, text: 'the PBX account does not exist' },
   'account-suspended': { status: 403, phrase: 'Forbidden', cause: 21, text: 'account suspended' },

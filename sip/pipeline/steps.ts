@@ -9,6 +9,7 @@ import { validateInvite } from './validate-invite';
 import { CallSession } from '../session/call-session';
 import type { SessionServices } from '../session/services';
 import { authorize, type Decision } from './authorize';
+import { answerSessionTimer } from '../session/session-timer';
 
 // The INVITE pipeline (srf.use('invite', [...])), one named step per decision. Each step either refuses
 // the call with a SIP status or calls next(). Steps before the session exists answer directly; after
@@ -45,6 +46,19 @@ export function buildPipeline(deps: SipDeps, services: SessionServices, state: P
       session.classified(classification);
       if (classification.class !== 'INVALID') return null;
       return /incomplete|too-short/.test(classification.rule) ? 'incomplete-number' : 'invalid-number';
+    }),
+    sessionStep('checkSessionInterval', async (session, req) => {
+      // Emergency calls are never refused: whatever interval they ask for is accepted.
+      const lenient = session.classification?.class === 'EMERGENCY';
+      const answer = answerSessionTimer(req, deps.config.sessionTimer, lenient);
+      if (answer.kind === 'ok') {
+        session.sessionTimerHeaders = answer.headers;
+        return null;
+      }
+      const refusal = REFUSALS['session-interval-too-small'];
+      void session.end({ reason: 'session-interval-too-small', status: refusal.status, phrase: refusal.phrase,
+        headers: { ...refusalHeaders('session-interval-too-small'), 'Min-SE': String(deps.config.sessionTimer.minSeconds) } });
+      return 'handled';
     }),
     sessionStep('rateCall', async (session) => {
       if (!session.isPaid) return null;

@@ -14,6 +14,7 @@ import { connectFree, connectPaid, refuseAfterAnnouncement } from './flows';
 import { settleCall, type Settlement } from './settle';
 import { recordCall } from './record';
 import { sendFinal } from './respond';
+import { isSessionExpiry } from './session-timer';
 import type { Meter } from './meter';
 import type { Call, Ending, Phase } from './call';
 
@@ -51,6 +52,8 @@ export class CallSession implements Call {
   uac: Srf.Dialog | null = null;
   bRequest: Srf.SrfRequest | null = null;
   meter: Meter | null = null;
+  /** Session-Expires (+ Require) for the caller's 200, from the checkSessionInterval step (session-timer.ts). */
+  sessionTimerHeaders: Record<string, string> = {};
   readonly timers: CallTimers;
   readonly log: Logger;
   private requestedEnding: Ending | null = null;
@@ -164,8 +167,11 @@ export class CallSession implements Call {
     this.finalStatus = 200;
     this.phase = 'answered';
     this.services.cluster.answered(this, uas, uac);
-    uas.on('destroy', () => this.hungUpBy('caller'));
-    uac.on('destroy', () => this.hungUpBy('callee'));
+    // srf emits 'destroy' with (req, reason), whatever its typings say; reason is the BYE's Reason text.
+    const onBye = (dialog: Srf.Dialog, side: 'caller' | 'callee') => (dialog as unknown as NodeJS.EventEmitter)
+      .on('destroy', (_req: unknown, reason: unknown) => this.hungUpBy(side, reason));
+    onBye(uas, 'caller');
+    onBye(uac, 'callee');
     relayReinvites(this, uas, uac);
     // A BYE can arrive before createB2BUA's promise lets us listen: the dialog is then already down.
     const connected = (dialog: Srf.Dialog) => (dialog as unknown as { connected?: boolean }).connected !== false;
@@ -175,10 +181,11 @@ export class CallSession implements Call {
     else if (this.requestedEnding) void this.finish(this.requestedEnding);
   }
 
-  private hungUpBy(side: 'caller' | 'callee'): void {
+  private hungUpBy(side: 'caller' | 'callee', reason?: unknown): void {
     if (side === 'caller') this.uas = null;
     else this.uac = null;
-    void this.finish({ reason: `${side}-bye`, status: 200 });
+    // drachtio-server's own BYE for a leg whose session timer ran out (session-timer.ts): the other leg gets BYE.
+    void this.finish({ reason: isSessionExpiry(reason) ? 'session-expired' : `${side}-bye`, status: 200 });
   }
 
   fail(error: unknown): void {

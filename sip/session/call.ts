@@ -50,6 +50,8 @@ export interface Call {
   /** Milestones for the latency measurements, ms since the epoch. */
   readonly marks: { bInviteSentMs?: number; earlyMediaSentMs?: number };
   meter: Meter | null;
+  /** Session-Expires (+ Require) for the caller's 200 (session-timer.ts). */
+  readonly sessionTimerHeaders: Record<string, string>;
   readonly timers: CallTimers;
   readonly log: Logger;
   readonly mediaCall: MediaCall;

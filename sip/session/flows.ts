@@ -5,6 +5,7 @@ import type { Call } from './call';
 import { Meter } from './meter';
 import { sendResponse } from './respond';
 import { trunkTarget } from './trunk-uri';
+import { intervalAfter422, offerSessionTimer } from './session-timer';
 
 // The call flows of docs/DESIGN.md "A call", following the recorded drachtio flows (test/support/drachtio/recordings/flows):
 // free calls go straight to the trunk; paid calls get a 183 with the balance announcement played by
@@ -84,6 +85,9 @@ async function play(session: Call, make: () => Promise<{ path: string; durationM
   await session.timers.sleep(durationMs);
 }
 
+/** The B-leg INVITE and, after a 422 with a larger Min-SE, one more. */
+const B_ATTEMPTS = 2;
+
 async function bridge(session: Call, options: Partial<Srf.CreateB2BUAOptions>): Promise<void> {
   const { srf, config } = session.services;
   const classification = session.classification!;
@@ -96,15 +100,31 @@ async function bridge(session: Call, options: Partial<Srf.CreateB2BUAOptions>): 
       if (!session.isPaid) authorizationSeconds.observe({ class: classification.class }, (session.marks.bInviteSentMs! - session.receivedAtMs) / 1000);
     }) as unknown as (req: Srf.SrfRequest) => void,
   };
-  let dialogs: { uas: Srf.Dialog; uac: Srf.Dialog };
-  try {
-    // passFailure false: the caller's final answer is Solde's (B's status relayed, or 503 at shutdown).
-    // Max-Forwards one less than the caller's: sofia would send 70 and let a routing loop run forever.
-    const headers = { 'Max-Forwards': String(session.maxForwards - 1) };
-    dialogs = await srf.createB2BUA(session.req, session.res, target, { ...options, headers, passFailure: false }, callbacks);
-  } catch (error) {
-    await session.bLegFailed(error);
-    return;
+  let dialogs!: { uas: Srf.Dialog; uac: Srf.Dialog };
+  let expiresSeconds = config.sessionTimer.expiresSeconds;
+  for (let attempt = 1; attempt <= B_ATTEMPTS; attempt += 1) {
+    try {
+      // passFailure false: the caller's final answer is Solde's (B's status relayed, or 503 at shutdown).
+      // Max-Forwards one less than the caller's: sofia would send 70 and let a routing loop run forever.
+      // responseHeaders: the session timer Solde agreed with the caller goes on the caller's 200.
+      const headers = { 'Max-Forwards': String(session.maxForwards - 1), ...offerSessionTimer(expiresSeconds, config.sessionTimer) };
+      dialogs = await srf.createB2BUA(session.req, session.res, target,
+        { ...options, headers, responseHeaders: session.sessionTimerHeaders, passFailure: false }, callbacks);
+      break;
+    } catch (error) {
+      // B wants a longer interval (422 with Min-SE, RFC 4028 §7.4): one more try with it, no more.
+      const larger = attempt < B_ATTEMPTS && !session.isOver ? intervalAfter422(error, expiresSeconds) : null;
+      if (larger !== null) {
+        session.log.info({ expiresSeconds: larger }, 'B leg asked for a longer session interval; retrying');
+        expiresSeconds = larger;
+        continue;
+      }
+      // A 422 Solde could not follow is B's quarrel with Solde's Min-SE, not the caller's: 502, not a 422
+      // without the Min-SE the caller would need.
+      const status = (error as { status?: unknown }).status;
+      await session.bLegFailed(status === 422 ? { status: 502, reason: 'Bad Gateway' } : error);
+      return;
+    }
   }
   if (session.phase === 'ended') {
     // Finished while B answered (shutdown deadline): nothing may stay up.

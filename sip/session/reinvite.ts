@@ -11,13 +11,35 @@ import { answerAsSrf, onReinvite } from './early-reinvites';
 
 type Side = 'caller' | 'callee';
 
+//
+// A re-INVITE whose SDP is byte for byte the leg's current one is a session refresh (RFC 4028): it is
+// answered here, as srf would, and not relayed. drachtio-server already restarted that leg's session timer
+// when it came in, and the other leg has its own timer; relaying it would only let a glitch on the other
+// leg (491, a timeout) fail the caller's refresh and so end a healthy call. Stricter than srf's own
+// 'refresh' test (same o= version), so a PBX that changes its media without a new version is still relayed.
+
 export function relayReinvites(session: Call, uas: Srf.Dialog, uac: Srf.Dialog): void {
-  onReinvite(uas, (req, res) => void relay(session, 'caller', uac, req, res));
+  // The SDP each side last offered or answered: the caller's INVITE, and B's answer as passed to the caller.
+  const current: Record<Side, string> = { caller: session.req.body, callee: localSdpOf(uas) };
+  const handle = (from: Side, own: Srf.Dialog, other: Srf.Dialog) => (req: Srf.SrfRequest, res: Srf.SrfResponse) => {
+    if (req.body === current[from]) return answerAsSrf(own, res);
+    void relay(session, from, other, req, res).then((answer) => {
+      if (answer === null) return;
+      current[from] = req.body;
+      current[from === 'caller' ? 'callee' : 'caller'] = answer;
+    });
+  };
+  onReinvite(uas, handle('caller', uas, uac));
   if (session.mediaAnchored) onReinvite(uac, (_req, res) => answerAsSrf(uac, res));
-  else onReinvite(uac, (req, res) => void relay(session, 'callee', uas, req, res));
+  else onReinvite(uac, handle('callee', uac, uas));
 }
 
-async function relay(session: Call, from: Side, other: Srf.Dialog, req: Srf.SrfRequest, res: Srf.SrfResponse): Promise<void> {
+function localSdpOf(dialog: Srf.Dialog): string {
+  return (dialog as unknown as { local: { sdp: string } }).local.sdp;
+}
+
+async function relay(session: Call, from: Side, other: Srf.Dialog, req: Srf.SrfRequest, res: Srf.SrfResponse): Promise<string | null> {
+  // Resolves with the other leg's answer once relayed, null when the re-INVITE was refused.
   const { media } = session.services;
   const anchored = session.mediaAnchored && from === 'caller';
   try {
@@ -25,10 +47,12 @@ async function relay(session: Call, from: Side, other: Srf.Dialog, req: Srf.SrfR
     const answer = await other.modify(offer);
     const back = anchored ? await media.answer(session.mediaCall, answer) : answer;
     res.send(200, { body: back, headers: { 'Content-Type': 'application/sdp' } });
+    return answer;
   } catch (error) {
     // The other leg refused or is gone: refuse the re-INVITE; the call itself goes on as it was.
     const status = (error as { status?: number }).status;
     session.log.warn({ err: error, from }, 're-INVITE not relayed');
     res.send(status !== undefined && status >= 400 ? status : 488);
+    return null;
   }
 }

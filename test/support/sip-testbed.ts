@@ -41,6 +41,8 @@ export interface TestbedOptions {
   readonly rtpengine?: TestRtpengine;
   /** Point the media client at a port where no rtpengine listens (media failure tests). */
   readonly brokenMedia?: boolean;
+  /** Session-timer intervals (default the production 1800/90; tests use a few seconds). */
+  readonly sessionTimer?: SipConfig['sessionTimer'];
   /**
    * A second Solde instance: its own app, emulator, funds engine and instance id, on this testbed's
    * Postgres database, Redis prefix and rtpengine (accounts are created on the first; close this one first).
@@ -109,7 +111,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     trunkUri: 'sip:127.0.0.1:5070',
     drachtio: { mode: 'inbound', host: server.host, port: server.port, secret: SECRET },
     drainDeadlineSeconds: options.drainDeadlineSeconds ?? 5,
-    sessionTimer: { expiresSeconds: 1800, minSeconds: 90 },
+    sessionTimer: options.sessionTimer ?? { expiresSeconds: 1800, minSeconds: 90 },
     cluster: { instanceId, leaseSeconds: 15 },
   };
   const index = TariffIndex.build(options.tariffs ?? TEST_TARIFFS);

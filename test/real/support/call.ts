@@ -19,6 +19,8 @@ export interface CallPlan {
   readonly carrier?: CarrierBehaviour;
   readonly timeoutSeconds?: number;
   readonly inviteHeaders?: readonly string[];
+  /** A carrier scenario of the test's own (instead of `carrier`), taking this many SIPp calls. */
+  readonly carrierXml?: { readonly xml: string; readonly calls: number };
 }
 
 export interface CallResult {
@@ -33,9 +35,9 @@ export async function placeCall(stack: RealStack, plan: CallPlan): Promise<CallR
   const callId = `${callIdPrefix}-1`; // SIPp's -cid_str for its first (only) call
   const fromTag = randomBytes(5).toString('hex');
   const timeoutSeconds = plan.timeoutSeconds ?? 30;
-  const carrier = plan.carrier === undefined ? undefined : startSipp({
-    name: `${plan.name} carrier`, scenarioXml: carrierScenario(plan.carrier, timeoutSeconds * 1000), localPort: stack.trunkPort,
-    calls: 1, timeoutSeconds,
+  const carrierXml = plan.carrierXml ?? (plan.carrier === undefined ? undefined : { xml: carrierScenario(plan.carrier, timeoutSeconds * 1000), calls: 1 });
+  const carrier = carrierXml === undefined ? undefined : startSipp({
+    name: `${plan.name} carrier`, scenarioXml: carrierXml.xml, localPort: stack.trunkPort, calls: carrierXml.calls, timeoutSeconds,
   });
   // The trunk must listen before the B leg's INVITE leaves, or sofia answers it 503 itself.
   if (carrier) {

@@ -32,7 +32,9 @@ export type CallerStep =
   /** A reliable provisional (RFC 3262): expects it with RSeq and sends PRACK (the INVITE must require 100rel). */
   | { readonly kind: 'expect-reliable'; readonly status: number; readonly timeoutMs: number }
   /** A re-INVITE in the dialog (a PBX's session refresh or hold): expects 200 and ACKs it. */
-  | { readonly kind: 'reinvite'; readonly cseq: number; readonly timeoutMs: number };
+  | { readonly kind: 'reinvite'; readonly cseq: number; readonly timeoutMs: number }
+  /** A session refresh (RFC 4028): a re-INVITE with the INVITE's own SDP and these headers; expects 200, ACKs. */
+  | { readonly kind: 'refresh'; readonly cseq: number; readonly rtpPort: number; readonly headers: readonly string[]; readonly timeoutMs: number };
 
 /** The INVITE's branch, repeated by its CANCEL and by the ACK of a non-2xx answer (same transaction). */
 const INVITE_BRANCH = 'z9hG4bK-[pid]-[call_number]-invite';
@@ -105,6 +107,13 @@ function callerStep(step: CallerStep, common: string, uri: string): string {
 <recv response="200" timeout="${step.timeoutMs}"/>
 <send>${request('ACK', '[next_url]', '[branch]', step.cseq)}</send>`;
     }
+    case 'refresh': {
+      const extra = `Contact: <sip:pbx@[local_ip]:[local_port]>\n${step.headers.map((h) => `${h}\n`).join('')}Content-Type: application/sdp\n`;
+      return `<send retrans="500">${request('INVITE', '[next_url]', '[branch]', step.cseq, extra, offerSdp(step.rtpPort))}</send>
+<recv response="100" optional="true" timeout="${step.timeoutMs}"/>
+<recv response="200" timeout="${step.timeoutMs}"/>
+<send>${request('ACK', '[next_url]', '[branch]', step.cseq)}</send>`;
+    }
     case 'expect-bye':
       return `<recv request="BYE" timeout="${step.timeoutMs}"/>
 ${okToLast()}`;
@@ -155,7 +164,11 @@ export type CarrierBehaviour =
   /** Answers after ringing; then waits for the BYE (`hangup: 'caller'`) or sends one after talkMs. */
   | { readonly kind: 'answer'; readonly ringMs: number; readonly hangup: { readonly by: 'caller'; readonly timeoutMs: number } | { readonly by: 'callee'; readonly talkMs: number };
       /** Expects one re-INVITE from Solde after the answer, and answers it with a new port. */
-      readonly reinvite?: boolean }
+      readonly reinvite?: boolean;
+      /** Extra headers on the 200, e.g. 'Session-Expires: 2;refresher=uas'. */
+      readonly answerHeaders?: readonly string[];
+      /** Expects drachtio-server's refreshing re-INVITE (RFC 4028) after the answer and fails it with this status. */
+      readonly failRefresh?: { readonly status: number; readonly reason: string; readonly timeoutMs: number } }
   /** Rings and waits for a CANCEL. */
   | { readonly kind: 'ring-until-cancel'; readonly timeoutMs: number }
   /** Answers with this failure. */
@@ -163,9 +176,9 @@ export type CarrierBehaviour =
 
 const TO_TAG = '[pid]SIPpTag01[call_number]';
 
-/** The carrier trunk: takes the B leg's INVITE (with the SDP Solde offers) and behaves as told. */
-export function carrierScenario(behaviour: CarrierBehaviour, inviteTimeoutMs: number, rtpPort = 6000): string {
-  const response = (status: number, reason: string, sdp = false) => `<send${sdp ? ' retrans="500"' : ''}><![CDATA[
+/** The carrier's response to the last request: extra header lines, and an SDP answer on rtpPort unless null. */
+function carrierResponse(status: number, reason: string, extra: string, rtpPort: number | null): string {
+  return `<send${rtpPort !== null ? ' retrans="500"' : ''}><![CDATA[
 SIP/2.0 ${status} ${reason}
 [last_Via:]
 [last_From:]
@@ -173,8 +186,15 @@ SIP/2.0 ${status} ${reason}
 [last_Call-ID:]
 [last_CSeq:]
 Contact: <sip:carrier@[local_ip]:[local_port]>
-${sdp ? `Content-Type: application/sdp\nContent-Length: [len]\n\n${answerSdp(rtpPort)}` : 'Content-Length: 0\n'}
+${extra}${rtpPort !== null ? `Content-Type: application/sdp\nContent-Length: [len]\n\n${answerSdp(rtpPort)}` : 'Content-Length: 0\n'}
 ]]></send>`;
+}
+
+/** The carrier trunk: takes the B leg's INVITE (with the SDP Solde offers) and behaves as told. */
+export function carrierScenario(behaviour: CarrierBehaviour, inviteTimeoutMs: number, rtpPort = 6000): string {
+  const answerHeaders = behaviour.kind === 'answer' ? (behaviour.answerHeaders ?? []).map((h) => `${h}\n`).join('') : '';
+  const response = (status: number, reason: string, sdp = false) =>
+    carrierResponse(status, reason, status === 200 ? answerHeaders : '', sdp ? rtpPort : null);
   // SIPp refuses a variable that is set and never used: the INVITE's CSeq is kept only for the 487.
   const keepCseq = behaviour.kind === 'ring-until-cancel'
     ? '\n<action><ereg regexp="[0-9]+" search_in="hdr" header="CSeq:" assign_to="invite_cseq"/></action>\n'
@@ -208,6 +228,12 @@ Content-Length: 0
       const ok = response(200, 'OK', true).replace(`[last_To:];tag=${TO_TAG}`, '[last_To:]').replace(`m=audio ${rtpPort} `, `m=audio ${rtpPort + 2} `);
       parts.push(`<recv request="INVITE" timeout="10000"/>`, ok, '<recv request="ACK" timeout="5000"/>');
     }
+    if (behaviour.failRefresh) {
+      const { status, reason, timeoutMs } = behaviour.failRefresh;
+      // sofia ACKs a non-2xx itself; the ACK is optional so the server's BYE right after it still matches.
+      parts.push(`<recv request="INVITE" timeout="${timeoutMs}"/>`, response(status, reason).replace(`[last_To:];tag=${TO_TAG}`, '[last_To:]'),
+        '<recv request="ACK" optional="true" timeout="5000"/>');
+    }
     if (behaviour.hangup.by === 'caller') {
       parts.push(`<recv request="BYE" timeout="${behaviour.hangup.timeoutMs}"/>`, okToLast());
     } else {
@@ -225,6 +251,29 @@ Content-Length: 0
     }
   }
   return `${HEAD}<scenario name="carrier">\n${parts.join('\n')}\n</scenario>\n`;
+}
+
+/**
+ * A carrier wanting a longer session interval (RFC 4028): an INVITE asking `askedSeconds` gets 422 with
+ * Min-SE (its own SIPp call), the retry is answered and then waits for the BYE. Run with 2 calls.
+ */
+export function minSeCarrierScenario(askedSeconds: number, minSe: number, timeoutMs: number, rtpPort = 6000): string {
+  return `${HEAD}<scenario name="carrier asking Min-SE">
+<recv request="INVITE" timeout="${timeoutMs}">
+<action><ereg regexp="^ *${askedSeconds};" search_in="hdr" header="Session-Expires:" check_it="false" assign_to="too_short"/></action>
+</recv>
+<nop test="too_short" next="refuse"/>
+${carrierResponse(200, 'OK', '', rtpPort)}
+<recv request="ACK" timeout="5000"/>
+<recv request="BYE" timeout="${timeoutMs}"/>
+${okToLast()}
+<nop next="end"/>
+<label id="refuse"/>
+${carrierResponse(422, 'Session Interval Too Small', `Min-SE: ${minSe}\n`, null)}
+<recv request="ACK" timeout="5000"/>
+<label id="end"/>
+</scenario>
+`;
 }
 
 function answerSdp(rtpPort: number): string {

@@ -7,6 +7,7 @@ import { DEFAULT_WAIT_MS, Mailbox } from './mailbox';
 import { applyReceivedVia } from './received-via';
 import { SipMessage, buildSipMessage, byteLengthOf, copyHeaders, headerParam, headerRecord, parseSipUri, uriOf, type SipHeader } from './sip-message';
 import { sendInDialogRequest } from './in-dialog-request';
+import { ServerSessionTimer } from './session-timer';
 import { newEndpointBranch, newEndpointTag, newSofiaBranch, newSofiaCallId, newSofiaTag, newTransactionId } from './sip-ids';
 import { NOK, dialogIdOf, failureLeader, networkLeader, requestSentLeader, responseSentLeader, type HostPort } from './wire-leaders';
 
@@ -48,6 +49,10 @@ export class BLeg {
   private readonly ackBox = new Mailbox<SipMessage>('B leg: ACK from the app');
   private readonly requestBox = new Mailbox<SipMessage>('B leg: request from the app');
   private readonly cancelBox = new Mailbox<SipMessage>('B leg: CANCEL from the app');
+  /** The server's refreshing re-INVITEs this side received, and the status it answers them with. */
+  readonly refreshes: SipMessage[] = [];
+  refreshStatus = 200;
+  private readonly sessionTimer: ServerSessionTimer;
 
   constructor(private readonly link: AppLink, fromApp: SipMessage, msgId: string, proxy: string | undefined) {
     const parsed = parseSipUri(uriOf(proxy ?? fromApp.uri));
@@ -57,6 +62,29 @@ export class BLeg {
       requestMsgId: msgId, lengthBytes: byteLengthOf(this.invite), local: link.sipHost, transactionId: this.transactionId,
     }), this.invite);
     link.onClientTransaction(this.transactionId, (cancel, cancelMsgId) => this.onAppCancel(cancel, cancelMsgId));
+    this.sessionTimer = new ServerSessionTimer({
+      link,
+      dialogId: () => this.dialogId,
+      dialogHeaders: () => ({ from: this.invite.get('from') ?? '', to: `${this.invite.get('to') ?? ''};tag=${this.toTag}`,
+        callId: this.callId, cseq: this.invite.cseqNumber + (this.localCseqOfApp += 1) }),
+      remoteTarget: () => this.localContactUri(),
+      localSdp: () => this.invite.body,
+      localContact: () => this.invite.get('contact') ?? '',
+      answerRefresh: (reinvite) => this.answerRefresh(reinvite),
+      endedByServer: (bye) => {
+        this.state = 'ended';
+        this.link.forgetDialog(this.dialogId);
+        this.requestBox.put(bye);
+      },
+    });
+  }
+
+  /** The carrier answers the server's refreshing re-INVITE with `refreshStatus` (200 echoes Session-Expires). */
+  private answerRefresh(reinvite: SipMessage): SipMessage {
+    this.refreshes.push(reinvite);
+    const sessionExpires = reinvite.get('session-expires');
+    const ok = this.refreshStatus === 200 && sessionExpires !== undefined;
+    return this.responseTo(reinvite, this.refreshStatus, ok ? { sdp: DEFAULT_ANSWER_SDP, headers: { 'Session-Expires': sessionExpires } } : {}, true);
   }
 
   get requestUri(): string { return this.invite.uri; }
@@ -81,6 +109,7 @@ export class BLeg {
       lengthBytes: byteLengthOf(response), transport: 'udp', from: this.target,
       transactionId: this.transactionId, dialogId: this.dialogId,
     }), response);
+    if (status === 200) this.sessionTimer.fromResponse(response);
     return response;
   }
 
@@ -138,6 +167,7 @@ export class BLeg {
       answered.put(toCarrier);
     });
     this.state = 'ended';
+    this.sessionTimer.cancel();
     this.link.forgetDialog(this.dialogId);
     this.link.send(networkLeader({
       lengthBytes: byteLengthOf(bye), transport: 'udp', from: this.target, transactionId, dialogId: this.dialogId,
@@ -194,6 +224,7 @@ export class BLeg {
     }
     if (request.method === 'BYE') {
       this.state = 'ended';
+      this.sessionTimer.cancel();
       this.link.forgetDialog(this.dialogId);
     }
     const ok = this.responseTo(sent, 200, {}, true);

@@ -26,6 +26,16 @@ export function networkLeader(args: {
     `${drachtioTime()}|${args.transactionId}|${args.dialogId}|${received}`;
 }
 
+/**
+ * A request drachtio-server made itself and passes up as if it came in (the BYE of a stale session
+ * timer, sip-dialog-controller.cpp notifyTerminateStaleDialog): source `application`, the server's own
+ * hostport, transaction id `unsolicited`. Reasoned from the source (SipMsgData_t, sendSipMessageToClient).
+ */
+export function applicationLeader(args: { lengthBytes: number; local: HostPort; transactionId: string; dialogId: string }): string {
+  return `sip|application|${args.lengthBytes}|udp|${args.local.address}|${args.local.port}|` +
+    `${drachtioTime()}|${args.transactionId}|${args.dialogId}|`;
+}
+
 /** Echo of a response the app sent: INVITE responses carry `udp` and the dialog id, BYE responses neither. */
 export function responseSentLeader(args: {
   requestMsgId: string;
