@@ -1,6 +1,7 @@
 import { AccountCache } from './account-cache';
 import { RedisCallSlots } from './cluster/call-slots';
 import { joinCluster } from './cluster/index';
+import { CallRecordBatcher } from './cdr/record-batcher';
 import { holdEarlyReinvites } from './session/early-reinvites';
 import type { SipConfig, SipDeps } from './deps';
 import { buildPipeline, type PipelineState } from './pipeline/steps';
@@ -45,7 +46,7 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
   const cluster = await joinCluster(deps, { releaseSlotsOf: (deadInstanceId) => slots.releaseAllOf(deadInstanceId) });
   const services: SessionServices = {
     srf: deps.srf, config: deps.config, funds: deps.funds, media: deps.media, announcer: deps.announcer,
-    pool: deps.pool, logger: deps.logger, clock, slots, cluster: cluster.calls,
+    pool: deps.pool, logger: deps.logger, clock, slots, cluster: cluster.calls, records: new CallRecordBatcher(deps.pool),
     forget(callKey) {
       state.live.delete(callKey);
       if (state.live.size === 0) for (const wake of idleWaiters) wake();
@@ -85,6 +86,7 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
       stopTakingInvites(deps.srf, deps.logger);
       deps.logger.info({ liveCalls: state.live.size, deadlineSeconds }, 'draining: no new calls');
       await drain(state, idle, deadlineSeconds);
+      await services.records.drain();
       await cluster.stop();
       // Not connected (drachtio-server never came up) is fine: drachtio-srf asserts on a missing socket.
       try { deps.srf.disconnect(); } catch { /* nothing to disconnect */ }

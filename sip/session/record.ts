@@ -1,4 +1,3 @@
-import { writeCallRecord } from '../cdr/call-records';
 import type { Call, Ending } from './call';
 import type { Settlement } from './settle';
 
@@ -32,7 +31,7 @@ export async function recordCall(session: Call, ending: Ending, settlement: Sett
   };
   for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
     try {
-      await writeCallRecord(session.services.pool, record);
+      await session.services.records.write(record);
       return;
     } catch (error) {
       session.log.error({ err: error, attempt }, 'call record not written');

@@ -4,6 +4,7 @@ import type { CallFunds } from '../../rating/contracts';
 import type { Pool } from '../../rating/db/pool';
 import type { Logger } from '../../core/log';
 import type { CallSlots } from '../cluster/call-slots';
+import type { CallRecordBatcher } from '../cdr/record-batcher';
 import type { Announcer, Clock, SipConfig } from '../deps';
 import type { MediaControl } from '../media/rtpengine';
 
@@ -18,6 +19,8 @@ export interface SessionServices {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly slots: CallSlots;
+  /** Call records, written in batches (sip/cdr/record-batcher.ts). */
+  readonly records: CallRecordBatcher;
   /** Dialog records of answered calls, for adoption if this instance dies (sip/cluster/). */
   readonly cluster: ClusterCalls;
   /** Called once by a session, with its key, when it has finished. */
