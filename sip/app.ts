@@ -84,6 +84,7 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
       state.draining = true;
       clearInterval(reloader);
       stopTakingInvites(deps.srf, deps.logger);
+      await slots.stopKeepingWarm();
       deps.logger.info({ liveCalls: state.live.size, deadlineSeconds }, 'draining: no new calls');
       await drain(state, idle, deadlineSeconds);
       await services.records.drain();

@@ -28,8 +28,8 @@ describe('call slots on a Redis Cluster', () => {
     for (const id of ACCOUNTS) owners.add(rc.cluster.slots[Number(await rc.cluster.cluster('KEYSLOT', accountSlotsKey(PREFIX, id)))]![0]!);
     expect(owners.size).toBeGreaterThan(1);
     const logger = createLogger('silent');
-    const dead = new RedisCallSlots({ redis: client, keyPrefix: PREFIX, instanceId: 'cluster-dead', logger });
-    const alive = new RedisCallSlots({ redis: client, keyPrefix: PREFIX, instanceId: 'cluster-alive', logger });
+    const dead = new RedisCallSlots({ redis: client, keyPrefix: PREFIX, instanceId: 'cluster-dead', logger, warmHoldMs: 0 });
+    const alive = new RedisCallSlots({ redis: client, keyPrefix: PREFIX, instanceId: 'cluster-alive', logger, warmHoldMs: 0 });
     for (const id of ACCOUNTS) {
       expect(await dead.tryAcquire(id, 2, `${id}-1`)).toBe('ok');
       expect(await dead.tryAcquire(id, 2, `${id}-1`)).toBe('ok');

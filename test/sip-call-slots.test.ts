@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../core/log';
 import { registry } from '../core/metrics';
-import { accountSlotsKey, instanceSlotsKey, RedisCallSlots, SLOT_EXPIRY_MS, type CallSlotsOptions } from '../sip/cluster/call-slots';
+import { accountSlotsKey, instanceSlotsKey, RedisCallSlots, SLOT_EXPIRY_MS, WARM_HOLD_MS, type CallSlotsOptions } from '../sip/cluster/call-slots';
 import { createTestRedis, type TestRedis } from './support/redis';
 
 // The cluster-wide concurrency slots (sip/cluster/call-slots.ts) on a real Redis, under this file's prefix.
@@ -15,8 +15,9 @@ const clock = { now: () => now };
 beforeAll(async () => { redis = await createTestRedis(); });
 afterAll(async () => redis?.cleanup());
 
+/** Slots without warm hand-over (warmHoldMs 0) unless a test asks: the exact release semantics. */
 function slots(instanceId: string, options: Partial<CallSlotsOptions> = {}): RedisCallSlots {
-  return new RedisCallSlots({ redis: redis.redis, keyPrefix: redis.prefix, instanceId, logger, clock, ...options });
+  return new RedisCallSlots({ redis: redis.redis, keyPrefix: redis.prefix, instanceId, logger, clock, warmHoldMs: 0, ...options });
 }
 
 const held = (accountId: string) => redis.redis.zrange(accountSlotsKey(redis.prefix, accountId), 0, -1);
@@ -120,5 +121,43 @@ describe('call slots', () => {
     await expect(a.tryAcquire('acme', 1, 'two words')).rejects.toThrow(TypeError);
     await expect(a.tryAcquire('acme', 1.5, 'call')).rejects.toThrow(TypeError);
     expect(() => slots('bad id')).toThrow(TypeError);
+  });
+
+  it('a released slot stays warm for its instance: its next call is admitted without waiting, the limit holds', async () => {
+    const a = slots('warm-a', { warmHoldMs: WARM_HOLD_MS });
+    const b = slots('warm-b', { warmHoldMs: WARM_HOLD_MS });
+    expect(await a.tryAcquire('warmed', 2, 'w-1')).toBe('ok');
+    expect(await b.tryAcquire('warmed', 2, 'w-2')).toBe('ok');
+    await a.release('warmed', 'w-1');
+    expect((await held('warmed')).sort()).toEqual(['w-2', '~warm warm-a']); // counted: the account stays full
+    expect(await b.tryAcquire('warmed', 2, 'w-3')).toBe('busy'); // the price: another instance waits out the hold
+    // a's next call: admitted on the warm slot (resolved before any Redis reply could be read), then taken over.
+    const admitted = a.tryAcquire('warmed', 2, 'w-4');
+    let early = false;
+    void admitted.then(() => { early = true; });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(early).toBe(true);
+    expect(await admitted).toBe('ok');
+    await a.release('warmed', 'w-4'); // waits for the takeover, then keeps the slot warm again
+    expect((await held('warmed')).sort()).toEqual(['w-2', '~warm warm-a']);
+    now += WARM_HOLD_MS + 1; // the hold ends: the warm slot is no longer counted
+    expect(await b.tryAcquire('warmed', 2, 'w-5')).toBe('ok');
+    expect((await held('warmed')).sort()).toEqual(['w-2', 'w-5']);
+  });
+
+  it('a warm slot about to expire is not used, and a dead instance\'s warm slots are freed with its others', async () => {
+    const a = slots('warm-c', { warmHoldMs: WARM_HOLD_MS });
+    const b = slots('warm-d', { warmHoldMs: WARM_HOLD_MS });
+    expect(await a.tryAcquire('cooling', 1, 'c-1')).toBe('ok');
+    await a.release('cooling', 'c-1');
+    now += WARM_HOLD_MS - 100; // inside the margin: too late to count on it
+    expect(await a.tryAcquire('cooling', 1, 'c-2')).toBe('busy'); // asked Redis: the warm slot still counts
+    now += 200;
+    expect(await a.tryAcquire('cooling', 1, 'c-3')).toBe('ok');
+    await a.release('cooling', 'c-3');
+    expect(await held('cooling')).toEqual(['~warm warm-c']);
+    expect(await b.releaseAllOf('warm-c')).toBe(1);
+    expect(await held('cooling')).toEqual([]);
   });
 });

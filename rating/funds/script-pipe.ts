@@ -6,6 +6,7 @@
 // only calls made while the first connection is being opened wait for it), a bounded wait per command,
 // reconnection with backoff until close().
 import { connect, type Socket } from 'node:net';
+import type { Cluster, Redis } from 'ioredis';
 import { encodeCommand, RedisReplyError, ReplyParser, type Reply } from './resp';
 
 /** Redis could not be reached, or did not answer in time: the caller's 'unavailable'. */
@@ -193,4 +194,19 @@ export class ScriptPipe {
   private where(): string {
     return `${this.options.host}:${this.options.port}`;
   }
+}
+
+/**
+ * A ScriptPipe beside a plain standalone ioredis client (no TLS, sentinel or socket path), on the same
+ * server, database and credentials, closed when the client ends (so 'Redis unreachable' and shutdown mean
+ * what they mean for the client); undefined for any other client, which keeps running on ioredis.
+ */
+export function leanPipeFor(redis: Redis | Cluster, commandTimeoutMs: number): ScriptPipe | undefined {
+  if (redis.isCluster) return undefined;
+  const o = (redis as Redis).options;
+  if (o.tls || o.sentinels || o.path) return undefined;
+  const pipe = new ScriptPipe({ host: o.host ?? '127.0.0.1', port: o.port ?? 6379, db: o.db ?? 0,
+    username: o.username, password: o.password, commandTimeoutMs: o.commandTimeout ?? commandTimeoutMs });
+  redis.once('end', () => pipe.close());
+  return pipe;
 }

@@ -8,7 +8,7 @@ import { dependencyErrors } from '../../core/metrics';
 import { KeyBuilder } from './keys';
 import { fundsLibrary, withFundsLibrary, withFundsScripts, type FundsRedis, type ScriptName, type ScriptReply } from './scripts';
 import { FUNDS_COMMAND_TIMEOUT_MS } from './redis-client';
-import { ScriptPipe } from './script-pipe';
+import { leanPipeFor, type ScriptPipe } from './script-pipe';
 
 export interface StoreResult {
   readonly status: FundsStatus;
@@ -143,13 +143,9 @@ type Lane = (name: ScriptName, keys: readonly string[], args: readonly string[])
  * they meant. Undefined for any other client.
  */
 function pipeLanes(redis: Redis | Cluster): Lane[] | undefined {
-  if (redis.isCluster) return undefined;
-  const o = (redis as Redis).options;
-  if (o.tls || o.sentinels || o.path) return undefined;
-  const made = [0, 1].map(() => new ScriptPipe({ host: o.host ?? '127.0.0.1', port: o.port ?? 6379, db: o.db ?? 0,
-    username: o.username, password: o.password, commandTimeoutMs: o.commandTimeout ?? FUNDS_COMMAND_TIMEOUT_MS }));
-  redis.once('end', () => { for (const p of made) p.close(); });
-  return made.map((pipe) => (name, keys, args) => withFundsLibrary(redis, async () =>
+  const made = [0, 1].map(() => leanPipeFor(redis, FUNDS_COMMAND_TIMEOUT_MS));
+  if (made.some((pipe) => pipe === undefined)) return undefined;
+  return (made as ScriptPipe[]).map((pipe) => (name, keys, args) => withFundsLibrary(redis, async () =>
     (await pipe.send(['FCALL', fundsLibrary().functions[name], String(keys.length), ...keys, ...args])) as ScriptReply));
 }
 

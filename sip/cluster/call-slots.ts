@@ -4,6 +4,7 @@ import { ACCOUNT_ID } from '../../rating/funds/keys';
 import { MAX_CALL_SECONDS } from '../../rating/tariffs/cost';
 import type { Clock } from '../deps';
 import { callSlotsUnavailable } from '../metrics';
+import { slotScripts, type SlotScripts } from './slot-scripts';
 
 // Calls in progress per account, counted cluster-wide in Redis, for the per-tenant concurrent-call limit
 // (AccountInfo.maxConcurrentCalls; emergency calls and unlimited accounts never come here).
@@ -15,6 +16,14 @@ import { callSlotsUnavailable } from '../metrics';
 //   so that an adopter can free a dead instance's slots (releaseAllOf, one command per account).
 // A slot nobody releases (its instance died and nobody adopted it) frees itself SLOT_EXPIRY_MS after it
 // was taken: the longest call Solde computes a grant for (MAX_CALL_SECONDS, one day) plus a margin.
+//
+// Warm slots: waiting for Redis on an included call's setup path costs it about 0.5 ms at 100 calls/s
+// (bench/sip-call-cpu.ts). So a call that ends hands its slot to its instance for WARM_HOLD_MS instead of
+// freeing it (`~warm <instance>`, one per instance and account, counted like any call): the instance's
+// next call of that account is admitted at once on it, and takes it over in Redis right after. The limit
+// still holds exactly (a warm slot is counted); the price is that for up to WARM_HOLD_MS another instance
+// may find the account full while one of its slots waits warm here. A burst from idle has no warm slot:
+// every call then asks Redis.
 
 export type SlotResult = 'ok' | 'busy' | 'unavailable';
 
@@ -36,29 +45,12 @@ const RELEASE_MAX_ROUNDS = 10_000;
 /** SOLDE_INSTANCE_ID's shape (src/config.ts): no space, no brace (it sits in a hash tag). */
 const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const CALL_KEY = /^[\x21-\x7e]{1,300}$/;
-
-// Drops expired slots, then takes one unless the call has one already (idempotent) or the limit is
-// reached. The key lives as long as its latest slot. Returns 1 (ok) or 0 (busy).
-const ACQUIRE_LUA = `
-local slots, call = KEYS[1], ARGV[1]
-redis.call('ZREMRANGEBYSCORE', slots, '-inf', ARGV[3])
-if redis.call('ZSCORE', slots, call) then return 1 end
-if redis.call('ZCARD', slots) >= tonumber(ARGV[2]) then return 0 end
-redis.call('ZADD', slots, ARGV[4], call)
-local latest = redis.call('ZRANGE', slots, -1, -1, 'WITHSCORES')
-redis.call('PEXPIREAT', slots, latest[2])
-return 1`;
-
-// Notes the slot in this instance's set; the set lives as long as the latest slot it lists.
-const RECORD_LUA = `
-redis.call('SADD', KEYS[1], ARGV[1])
-redis.call('PEXPIREAT', KEYS[1], ARGV[2])
-return 1`;
-
-interface SlotCommands {
-  soldeSlotAcquire(key: string, callKey: string, limit: number, nowMs: number, expiresAtMs: number): Promise<number>;
-  soldeSlotRecord(key: string, member: string, expiresAtMs: number): Promise<number>;
-}
+/** How long a released slot stays warm for its instance's next call of the account. */
+export const WARM_HOLD_MS = 2_000;
+/** A warm slot this close to its expiry is not used (its takeover might land after it). */
+const WARM_MARGIN_MS = SLOT_TIMEOUT_MS;
+/** Accounts with a warm slot here: bounded (one entry per account with a call in the last WARM_HOLD_MS). */
+const MAX_WARM_ACCOUNTS = 100_000;
 
 export interface CallSlotsOptions {
   readonly redis: Redis | Cluster;
@@ -69,6 +61,8 @@ export interface CallSlotsOptions {
   readonly clock?: Clock;
   /** Tests only: a shorter safety expiry. */
   readonly slotExpiryMs?: number;
+  /** How long a released slot stays warm for this instance (default WARM_HOLD_MS; 0: never). */
+  readonly warmHoldMs?: number;
   readonly timeoutMs?: number;
 }
 
@@ -81,11 +75,18 @@ export function instanceSlotsKey(prefix: string, instanceId: string): string {
 }
 
 export class RedisCallSlots implements CallSlots {
-  private readonly commands: SlotCommands;
+  private readonly commands: SlotScripts;
   private readonly clock: Clock;
   private readonly expiryMs: number;
   private readonly timeoutMs: number;
   private readonly ownSet: string;
+  private readonly warmMember: string;
+  private readonly warmHoldMs: number;
+  private keepingWarm = true;
+  /** Account → when its warm slot here expires (ms). */
+  private readonly warm = new Map<string, number>();
+  /** Calls admitted on a warm slot whose takeover in Redis is still on its way: their release waits for it. */
+  private readonly takeovers = new Map<string, Promise<void>>();
 
   constructor(private readonly options: CallSlotsOptions) {
     if (!INSTANCE_ID.test(options.instanceId)) throw new TypeError(`not an instance id: ${JSON.stringify(options.instanceId)}`);
@@ -94,7 +95,10 @@ export class RedisCallSlots implements CallSlots {
     this.timeoutMs = options.timeoutMs ?? SLOT_TIMEOUT_MS;
     if (!(this.expiryMs > 0) || !(this.timeoutMs > 0)) throw new RangeError('slotExpiryMs and timeoutMs must be positive');
     this.ownSet = instanceSlotsKey(options.keyPrefix, options.instanceId);
-    this.commands = defineSlotCommands(options.redis);
+    this.warmMember = `~warm ${options.instanceId}`; // a space: never a call key
+    this.warmHoldMs = options.warmHoldMs ?? WARM_HOLD_MS;
+    if (!Number.isSafeInteger(this.warmHoldMs) || this.warmHoldMs < 0) throw new RangeError(`warmHoldMs must be >= 0, got ${this.warmHoldMs}`);
+    this.commands = slotScripts(options.redis, this.timeoutMs);
   }
 
   async tryAcquire(accountId: string, limit: number, callKey: string): Promise<SlotResult> {
@@ -103,6 +107,10 @@ export class RedisCallSlots implements CallSlots {
     checkIds(accountId, callKey);
     const nowMs = this.clock.now();
     const expiresAtMs = nowMs + this.expiryMs;
+    if (this.takeWarm(accountId, nowMs)) {
+      this.takeovers.set(callKey, this.takeOver(accountId, callKey, limit, nowMs));
+      return 'ok';
+    }
     const member = `${accountId} ${callKey}`;
     try {
       // Sent together: one round trip. The instance record is not undone when the acquire fails, so the
@@ -124,6 +132,13 @@ export class RedisCallSlots implements CallSlots {
 
   async release(accountId: string, callKey: string): Promise<void> {
     checkIds(accountId, callKey);
+    const takeover = this.takeovers.get(callKey);
+    if (takeover) {
+      this.takeovers.delete(callKey);
+      await takeover;
+    }
+    if (this.keepingWarm && this.warmHoldMs > WARM_MARGIN_MS && !this.warm.has(accountId) && this.warm.size < MAX_WARM_ACCOUNTS
+      && await this.keepWarm(accountId, callKey)) return;
     try {
       const [removed] = await this.bounded(Promise.all([
         this.options.redis.zrem(accountSlotsKey(this.options.keyPrefix, accountId), callKey),
@@ -155,6 +170,62 @@ export class RedisCallSlots implements CallSlots {
     throw new Error(`releaseAllOf(${instanceId}): more than ${RELEASE_MAX_ROUNDS * RELEASE_BATCH} slots`);
   }
 
+  /** Draining: calls that end from now on free their slots, and the warm ones are freed now. */
+  async stopKeepingWarm(): Promise<void> {
+    this.keepingWarm = false;
+    const accounts = [...this.warm.keys()];
+    this.warm.clear();
+    await Promise.allSettled(accounts.map((accountId) =>
+      this.bounded(this.options.redis.zrem(accountSlotsKey(this.options.keyPrefix, accountId), this.warmMember))));
+  }
+
+  /** Uses this instance's warm slot of the account, if it has one that is not about to expire. */
+  private takeWarm(accountId: string, nowMs: number): boolean {
+    const until = this.warm.get(accountId);
+    if (until === undefined) return false;
+    this.warm.delete(accountId);
+    return until - WARM_MARGIN_MS > nowMs;
+  }
+
+  /**
+   * The warm slot becomes the call's in Redis. Lost meanwhile (Redis lost it: the margin covers any answer
+   * in time), the call asks for a slot of its own; refused that, the account is one over its limit until a
+   * call ends: counted and logged, the call is not cut.
+   */
+  private async takeOver(accountId: string, callKey: string, limit: number, nowMs: number): Promise<void> {
+    const key = accountSlotsKey(this.options.keyPrefix, accountId);
+    const expiresAtMs = nowMs + this.expiryMs;
+    try {
+      const [, taken] = await this.bounded(Promise.all([
+        this.commands.soldeSlotRecord(this.ownSet, `${accountId} ${callKey}`, expiresAtMs),
+        this.commands.soldeSlotClaimWarm(key, this.warmMember, callKey, expiresAtMs, nowMs),
+      ]));
+      if (taken === 1) return;
+      if (await this.bounded(this.commands.soldeSlotAcquire(key, callKey, limit, nowMs, expiresAtMs)) === 1) return;
+      callSlotsUnavailable.inc({ operation: 'warm-lost' });
+      this.options.logger.warn({ accountId, call: callKey }, 'warm slot lost and the account is full: one call over the limit until a call ends');
+    } catch (error) {
+      callSlotsUnavailable.inc({ operation: 'acquire' });
+      this.options.logger.warn({ err: error, accountId, call: callKey }, 'warm slot takeover failed (Redis): the call goes on uncounted');
+    }
+  }
+
+  /** The call's slot stays warm for this instance; false: released instead, or not done (then freed normally). */
+  private async keepWarm(accountId: string, callKey: string): Promise<boolean> {
+    const untilMs = this.clock.now() + this.warmHoldMs;
+    try {
+      const [kept] = await this.bounded(Promise.all([
+        this.commands.soldeSlotWarm(accountSlotsKey(this.options.keyPrefix, accountId), callKey, this.warmMember, untilMs),
+        this.commands.soldeSlotRecord(this.ownSet, `${accountId} ${this.warmMember}`, untilMs + this.expiryMs),
+        this.options.redis.srem(this.ownSet, `${accountId} ${callKey}`),
+      ]));
+      if (kept === 1) this.warm.set(accountId, untilMs);
+      return true; // kept warm, or released (a warm one exists), or the call held none: nothing left to do
+    } catch {
+      return false;
+    }
+  }
+
   private bounded<T>(work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -181,12 +252,4 @@ function groupByAccount(members: readonly string[]): Map<string, string[]> {
     byAccount.set(accountId, calls);
   }
   return byAccount;
-}
-
-/** ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT; defined once per client (Redis or Cluster). */
-function defineSlotCommands(redis: Redis | Cluster): SlotCommands {
-  const client = redis as unknown as Partial<SlotCommands>;
-  if (typeof client.soldeSlotAcquire !== 'function') redis.defineCommand('soldeSlotAcquire', { numberOfKeys: 1, lua: ACQUIRE_LUA });
-  if (typeof client.soldeSlotRecord !== 'function') redis.defineCommand('soldeSlotRecord', { numberOfKeys: 1, lua: RECORD_LUA });
-  return redis as unknown as SlotCommands;
 }
