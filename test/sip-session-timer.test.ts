@@ -43,7 +43,9 @@ describe('session timer headers', () => {
   });
 
   it('never offers B an interval outside [Min-SE, 86400]', () => {
-    expect(offerSessionTimer(1800, { expiresSeconds: 1800, minSeconds: 90 })).toEqual({ Supported: 'timer', 'Session-Expires': '1800;refresher=uac', 'Min-SE': '90' });
+    // At the RFC's default of 90 s, Min-SE is left out (absent means 90).
+    expect(offerSessionTimer(1800, { expiresSeconds: 1800, minSeconds: 90 })).toEqual({ Supported: 'timer', 'Session-Expires': '1800;refresher=uac' });
+    expect(offerSessionTimer(1800, { expiresSeconds: 1800, minSeconds: 120 })).toEqual({ Supported: 'timer', 'Session-Expires': '1800;refresher=uac', 'Min-SE': '120' });
     expect(() => offerSessionTimer(60, { expiresSeconds: 1800, minSeconds: 90 })).toThrow(/outside/);
     expect(() => offerSessionTimer(86_401, { expiresSeconds: 1800, minSeconds: 90 })).toThrow(/outside/);
   });

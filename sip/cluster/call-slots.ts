@@ -108,7 +108,8 @@ export class RedisCallSlots implements CallSlots {
     const nowMs = this.clock.now();
     const expiresAtMs = nowMs + this.expiryMs;
     if (this.takeWarm(accountId, nowMs)) {
-      this.takeovers.set(callKey, this.takeOver(accountId, callKey, limit, nowMs));
+      // After this turn of the event loop: the B-leg INVITE goes out before Solde talks to Redis.
+      this.takeovers.set(callKey, new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.takeOver(accountId, callKey, limit, nowMs)));
       return 'ok';
     }
     const member = `${accountId} ${callKey}`;

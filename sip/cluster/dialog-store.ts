@@ -3,6 +3,8 @@ import type Srf from 'drachtio-srf';
 import type { Classification, Tariff } from '../../rating/contracts';
 import type { CallRecord } from '../cdr/call-records';
 import type { ClusterKeys } from './owner-lease';
+import { leanPipeFor, type ScriptPipe } from '../../rating/funds/script-pipe';
+import { leanScript, type LeanScript } from './lean-script';
 
 // The dialog record of an answered call, kept in Redis under its owning instance while the call is up
 // (one HSET after the answer, one HDEL when it ends), so that when the owner dies another instance can
@@ -113,16 +115,30 @@ if not redis.call('ZSCORE', KEYS[2], ARGV[3]) then
 end
 return 1`;
 
+/** A record write or delete waits at most this long for Redis (the funds client's bound). */
+const RECORD_TIMEOUT_MS = 500;
+
 /** The dialog records of one owner's calls in Redis. */
 export class DialogStore {
-  constructor(private readonly redis: Redis | Cluster, private readonly keys: ClusterKeys, private readonly leaseMs: number) {}
+  /** The write and delete of every answered call: over a lean pipe on a plain standalone Redis. */
+  private readonly pipe: ScriptPipe | undefined;
+  private readonly writeOnPipe: LeanScript | undefined;
+
+  constructor(private readonly redis: Redis | Cluster, private readonly keys: ClusterKeys, private readonly leaseMs: number) {
+    this.pipe = leanPipeFor(redis, RECORD_TIMEOUT_MS);
+    this.writeOnPipe = this.pipe ? leanScript(this.pipe, WRITE) : undefined;
+  }
 
   async write(ownerId: string, record: DialogRecord): Promise<void> {
-    await this.redis.eval(WRITE, 2, this.keys.dialogs(ownerId), this.keys.leases, record.callKey, encodeRecord(record), ownerId, String(this.leaseMs));
+    const keys = [this.keys.dialogs(ownerId), this.keys.leases];
+    const args = [record.callKey, encodeRecord(record), ownerId, String(this.leaseMs)];
+    if (this.writeOnPipe) await this.writeOnPipe(keys, args);
+    else await this.redis.eval(WRITE, 2, ...keys, ...args);
   }
 
   async remove(ownerId: string, callKey: string): Promise<void> {
-    await this.redis.hdel(this.keys.dialogs(ownerId), callKey);
+    if (this.pipe) await this.pipe.send(['HDEL', this.keys.dialogs(ownerId), callKey]);
+    else await this.redis.hdel(this.keys.dialogs(ownerId), callKey);
   }
 
   /** Up to about `limit` records of an owner (one HSCAN page); an unreadable record comes back as text. */

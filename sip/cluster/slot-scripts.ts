@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
-import { RedisReplyError } from '../../rating/funds/resp';
 import { leanPipeFor, type ScriptPipe } from '../../rating/funds/script-pipe';
+import { leanScript } from './lean-script';
 
 // The two scripts of a slot acquire (call-slots.ts), and how they reach Redis. On a plain standalone Redis
 // they go through a ScriptPipe of their own, as the funds scripts do: the acquire is the one wait on an
@@ -75,18 +74,11 @@ function pipedScripts(pipe: ScriptPipe): SlotScripts {
   };
 }
 
-/** EVALSHA of one single-key script; EVAL once when Redis does not know it (a restart, a new server). */
+/** One single-key script on the pipe, its reply as a number. */
 function script(pipe: ScriptPipe) {
   return (lua: string) => {
-    const sha = createHash('sha1').update(lua).digest('hex');
-    return async (key: string, args: readonly string[]): Promise<number> => {
-      try {
-        return Number(await pipe.send(['EVALSHA', sha, '1', key, ...args]));
-      } catch (error) {
-        if (!(error instanceof RedisReplyError) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return Number(await pipe.send(['EVAL', lua, '1', key, ...args]));
-      }
-    };
+    const run = leanScript(pipe, lua);
+    return async (key: string, args: readonly string[]): Promise<number> => Number(await run([key], args));
   };
 }
 

@@ -13,6 +13,9 @@ import type { SessionTimerConfig } from '../deps';
 /** The text of the Reason header drachtio-server puts on the BYE of a stale dialog; srf passes it to 'destroy'. */
 export const SERVER_EXPIRY_TEXT = 'Session timer expired';
 
+/** What a missing Min-SE header means (RFC 4028 §5), and the smallest one allowed. */
+export const RFC_MIN_SE_SECONDS = 90;
+
 /** The largest interval Solde agrees to (a 422's Min-SE above this is not followed). */
 export const MAX_SESSION_SECONDS = 86_400;
 
@@ -67,7 +70,10 @@ export function answerSessionTimer(req: Srf.SrfRequest, config: SessionTimerConf
 /** The headers of the B-leg INVITE (Solde is the UAC and asks to refresh B itself). */
 export function offerSessionTimer(expiresSeconds: number, config: SessionTimerConfig): Record<string, string> {
   assertInterval(expiresSeconds, config);
-  return { Supported: 'timer', 'Session-Expires': `${expiresSeconds};refresher=uac`, 'Min-SE': String(config.minSeconds) };
+  // Min-SE absent means 90 s (RFC 4028 §5): at the default, one header less on every B leg.
+  const offer: Record<string, string> = { Supported: 'timer', 'Session-Expires': `${expiresSeconds};refresher=uac` };
+  if (config.minSeconds !== RFC_MIN_SE_SECONDS) offer['Min-SE'] = String(config.minSeconds);
+  return offer;
 }
 
 /**
