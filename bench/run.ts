@@ -9,7 +9,7 @@ const SCENARIOS = [
   'tariff-lookup-cost.ts', 'tariff-import.ts',
   'announce-assemble.ts',
   'client-floor.ts', 'redis-floor.ts', 'funds-reserve.ts', 'funds-reserve-settle.ts', 'auth-paid-call.ts',
-  'sip-included-latency.ts', 'sip-paid-latency.ts', 'sip-call-cpu.ts', 'sip-real-server.ts',
+  'sip-included-latency.ts', 'sip-paid-latency.ts', 'sip-call-cpu.ts', 'sip-profile.ts', 'sip-scale-out.ts', 'sip-real-server.ts',
   'http-balance.ts', 'ledger-history.ts',
 ] as const;
 

@@ -29,29 +29,45 @@ async function profiled(bed: SplitBed, kind: string, oneCall: OneCall): Promise<
   return { perStepMicros: selfTimeBySteps(profile), calls: loaded.offered, threadCpuMicros, failures: loaded.failures };
 }
 
-function table(included: Breakdown, paid: Breakdown): string {
-  const steps = [...new Set([...included.perStepMicros.keys(), ...paid.perStepMicros.keys()])]
+function table(included: Breakdown, paid: Breakdown, bare: Breakdown): string {
+  const all = [included, paid, bare];
+  const steps = [...new Set(all.flatMap((b) => [...b.perStepMicros.keys()]))]
     .sort((a, b) => (paid.perStepMicros.get(b) ?? 0) / paid.calls - (paid.perStepMicros.get(a) ?? 0) / paid.calls);
   const cell = (b: Breakdown, step: string) => ((b.perStepMicros.get(step) ?? 0) / b.calls).toFixed(0);
-  const sum = (b: Breakdown) => [...b.perStepMicros.values()].reduce((a, v) => a + v, 0) / b.calls;
-  const lines = steps.map((step) => `| ${step} | ${cell(included, step)} | ${cell(paid, step)} |`);
-  lines.push(`| **sampled total** | **${sum(included).toFixed(0)}** | **${sum(paid).toFixed(0)}** |`);
-  lines.push(`| thread CPU (process.threadCpuUsage) | ${(included.threadCpuMicros / included.calls).toFixed(0)} | ${(paid.threadCpuMicros / paid.calls).toFixed(0)} |`);
-  return `| step | included µs/call | paid µs/call |\n|---|---:|---:|\n${lines.join('\n')}`;
+  const sum = (b: Breakdown) => ([...b.perStepMicros.values()].reduce((a, v) => a + v, 0) / b.calls).toFixed(0);
+  const lines = steps.map((step) => `| ${step} | ${all.map((b) => cell(b, step)).join(' | ')} |`);
+  lines.push(`| **sampled total** | ${all.map((b) => `**${sum(b)}**`).join(' | ')} |`);
+  lines.push(`| thread CPU (process.threadCpuUsage) | ${all.map((b) => (b.threadCpuMicros / b.calls).toFixed(0)).join(' | ')} |`);
+  return `| step | included µs/call | paid µs/call | bare B2BUA µs/call |\n|---|---:|---:|---:|\n${lines.join('\n')}`;
+}
+
+/** The bare drachtio-srf B2BUA (bench/bare-b2bua-worker.ts), same included call shape: the framework's own share. */
+async function profiledBare(refusals: Map<string, number>): Promise<Breakdown> {
+  const bare = await startSplitBed({ toneMs: 100, balanceMicros: 1n, app: 'bare-b2bua' });
+  try {
+    return await profiled(bare, 'bare B2BUA', includedCalls(bare.server, refusals));
+  } finally {
+    await bare.close();
+  }
 }
 
 log('starting Postgres database, Redis prefix, rtpengine, drachtio emulator, and Solde in a worker thread');
 const bed = await startSplitBed({ toneMs: 100, balanceMicros: 10_000_000_000_000n });
+const refusals = new Map<string, number>();
+let included: Breakdown;
+let paid: Breakdown;
 try {
-  const refusals = new Map<string, number>();
-  const included = await profiled(bed, 'included', includedCalls(bed.server, refusals));
-  const paid = await profiled(bed, 'paid', paidCalls(bed.server, refusals));
+  included = await profiled(bed, 'included', includedCalls(bed.server, refusals));
+  paid = await profiled(bed, 'paid', paidCalls(bed.server, refusals));
+} finally {
+  await bed.close();
+}
+{
+  const bare = await profiledBare(refusals);
   const note = `${rate} calls/s offered for ${seconds} s each; ${included.failures} included and ${paid.failures} paid calls not measured`
     + `${refusals.size ? ` (refused: ${[...refusals].map(([why, n]) => `${n}x ${why}`).join(', ')})` : ''}; `
     + `app log level ${process.env.SOLDE_BENCH_LOG_LEVEL} to ${process.env.SOLDE_BENCH_LOG_FILE}; self time of each sampled function, 100 µs sampling`;
-  const body = `${environment(`bench/${FILE}`)}\n\n${note}.\n\n${table(included, paid)}\n`;
+  const body = `${environment(`bench/${FILE}`)}\n\n${note}.\n\n${table(included, paid, bare)}\n`;
   console.log(body);
   writeResults(FILE, 'Where a call\'s CPU goes in Solde\'s thread (CPU profile under load)', body);
-} finally {
-  await bed.close();
 }
