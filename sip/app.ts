@@ -31,8 +31,6 @@ export interface SipApp {
 }
 
 const PBX_RELOAD_MS = 30_000;
-/** How long start-up waits for Redis before checking the slots of an earlier process (then: their expiry). */
-const START_WAIT_MS = 3_000;
 
 export async function createSipApp(deps: SipDeps): Promise<SipApp> {
   holdEarlyReinvites(deps.srf);
@@ -42,7 +40,6 @@ export async function createSipApp(deps: SipDeps): Promise<SipApp> {
   const slots = new RedisCallSlots({
     redis: deps.redis, keyPrefix: deps.redisKeyPrefix, instanceId: deps.config.cluster.instanceId, logger: deps.logger, clock,
   });
-  await releaseSlotsOfEarlierSelf(slots, deps);
   const cluster = await joinCluster(deps, { releaseSlotsOf: (deadInstanceId) => slots.releaseAllOf(deadInstanceId) });
   const services: SessionServices = {
     srf: deps.srf, config: deps.config, funds: deps.funds, media: deps.media, announcer: deps.announcer,
@@ -107,31 +104,6 @@ function stopTakingInvites(srf: SipDeps['srf'], logger: SipDeps['logger']): void
   } catch (error) {
     logger.debug({ err: error }, 'no INVITE route to remove (not connected to drachtio-server)');
   }
-}
-
-/**
- * A process restarted under the same SOLDE_INSTANCE_ID (docker-compose names them) finds the slots of the
- * calls its predecessor held under that id: those calls are handed to adoption (sip/cluster retires them
- * under another id), so their slots are freed here, before this process takes a call of its own.
- */
-async function releaseSlotsOfEarlierSelf(slots: RedisCallSlots, deps: SipDeps): Promise<void> {
-  try {
-    await redisReady(deps.redis, START_WAIT_MS);
-    const freed = await slots.releaseAllOf(deps.config.cluster.instanceId);
-    if (freed > 0) deps.logger.warn({ freed }, 'freed the concurrency slots an earlier process of this instance id left');
-  } catch (error) {
-    deps.logger.warn({ err: error }, 'could not check for slots an earlier process left (Redis); they free themselves at their expiry');
-  }
-}
-
-/** The funds client queues nothing while connecting: a command at start-up waits for the connection, bounded. */
-function redisReady(redis: SipDeps['redis'], timeoutMs: number): Promise<void> {
-  if (redis.status === 'ready') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { redis.off('ready', onReady); reject(new Error(`Redis not ready within ${timeoutMs} ms`)); }, timeoutMs);
-    const onReady = () => { clearTimeout(timer); resolve(); };
-    redis.once('ready', onReady);
-  });
 }
 
 async function drain(state: PipelineState, idle: () => Promise<void>, deadlineSeconds: number): Promise<void> {

@@ -23,8 +23,8 @@ export interface ClusterMember {
 }
 
 export interface ClusterOptions {
-  /** Frees a dead instance's concurrency slots (sip/cluster/call-slots.ts' releaseAllOf); default: none to free. */
-  readonly releaseSlotsOf?: (deadInstanceId: string) => Promise<number>;
+  /** Frees an instance's concurrency slots cluster-wide (sip/cluster/call-slots.ts' releaseAllOf). */
+  readonly releaseSlotsOf: (instanceId: string) => Promise<number>;
 }
 
 /** At most this many record writes or deletes waiting: beyond, a record is skipped (logged), never queued. */
@@ -34,7 +34,7 @@ const MAX_IN_FLIGHT = 10_000;
 const READY_WAIT_MS = 5_000;
 
 /** Joins before the app takes calls (createSipApp, before drachtio-server is reached). */
-export async function joinCluster(deps: SipDeps, options: ClusterOptions = {}): Promise<ClusterMember> {
+export async function joinCluster(deps: SipDeps, options: ClusterOptions): Promise<ClusterMember> {
   const { instanceId, leaseSeconds } = deps.config.cluster;
   const keys = new ClusterKeys(deps.redisKeyPrefix);
   const leases = new OwnerLeases(deps.redis, keys, leaseSeconds * 1000);
@@ -49,11 +49,10 @@ export async function joinCluster(deps: SipDeps, options: ClusterOptions = {}): 
     // keeps its lease and records; inbound instances adopt.
     canSignal: () => inbound && link.up(),
     server,
-    // The lead wires CallSlots.releaseAllOf here at merge; until then there is nothing cluster-wide to free.
-    releaseSlotsOf: options.releaseSlotsOf ?? (async () => 0),
+    releaseSlotsOf: options.releaseSlotsOf,
   });
 
-  await retireLeftovers(deps, leases, log);
+  await retireLeftovers(deps, leases, options.releaseSlotsOf, log);
 
   let adoptedWarned = false;
   const heartbeat = every(Math.max(1000, Math.floor(leaseSeconds * 1000 / 3)), async () => {
@@ -116,8 +115,14 @@ function connectedServer(srf: SipDeps['srf']): () => string | null {
   return () => hostport;
 }
 
-/** Records left under this instance id by a previous process (owner-lease.ts RETIRE) go to adoption. */
-async function retireLeftovers(deps: SipDeps, leases: OwnerLeases, log: SipDeps['logger']): Promise<void> {
+/**
+ * What a previous process with this instance id left, before this one takes a call: its dialog records go
+ * to adoption (owner-lease.ts RETIRE), and its concurrency slots are freed (its calls are adopted under the
+ * retired id, where no slot is listed; a slot freed while the adopter ends its call admits at most that one
+ * call early).
+ */
+async function retireLeftovers(deps: SipDeps, leases: OwnerLeases, releaseSlotsOf: ClusterOptions['releaseSlotsOf'],
+  log: SipDeps['logger']): Promise<void> {
   const { instanceId } = deps.config.cluster;
   for (let waited = 0; deps.redis.status !== 'ready' && waited < READY_WAIT_MS; waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -128,5 +133,11 @@ async function retireLeftovers(deps: SipDeps, leases: OwnerLeases, log: SipDeps[
     if (count > 0) log.warn({ count, retiredId }, 'calls of a previous process with this instance id found: handed to adoption');
   } catch (error) {
     log.warn({ err: error }, 'could not look for calls of a previous process with this instance id (Redis); looking again at the next start');
+  }
+  try {
+    const freed = await releaseSlotsOf(instanceId);
+    if (freed > 0) log.warn({ freed }, 'freed the concurrency slots an earlier process of this instance id left');
+  } catch (error) {
+    log.warn({ err: error }, 'could not check for slots an earlier process left (Redis); they free themselves at their expiry');
   }
 }
