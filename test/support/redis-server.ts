@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { freeTcpPort } from './ports';
 
 // A Redis server of one test's own, that the test really stops and starts again (the process ends, its
 // port refuses connections), without persistence: a restart loses everything, as a Redis configured
@@ -21,7 +21,7 @@ export interface OwnRedis {
 const START_TIMEOUT_MS = 10_000;
 
 export async function startOwnRedis(): Promise<OwnRedis> {
-  const port = await freePort();
+  const port = await freeTcpPort();
   let child: ChildProcess | undefined;
   const spawnServer = async () => {
     const started = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
@@ -65,16 +65,4 @@ async function waitForPing(port: number, alive: () => boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`redis-server on port ${port} did not answer PING within ${START_TIMEOUT_MS} ms`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') throw new Error('no TCP address');
-      server.close(() => resolve(address.port));
-    });
-  });
 }

@@ -2,23 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { freeUdpPort } from '../../support/rtpengine';
+import { freeTcpPort } from '../../support/ports';
 
 // Ports for one test file's processes, chosen by the kernel so parallel files never collide.
 
-export { freeUdpPort };
-
-/** A TCP port nobody on 127.0.0.1 listens on right now. */
-export function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') throw new Error('no TCP address');
-      server.close(() => resolve(address.port));
-    });
-  });
-}
+export { freeTcpPort, freeUdpPort };
 
 /** Resolves once some process has bound UDP 127.0.0.1:port (read from /proc/net/udp, nothing is sent). */
 export async function waitForUdpBound(port: number, timeoutMs: number, what: string, alive: () => boolean = () => true): Promise<void> {
