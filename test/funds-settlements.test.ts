@@ -148,7 +148,9 @@ describe('Redis and Postgres both down', () => {
 
     await redis.start();
     await untilReachable(restarted, 'both');
-    expect(await restarted.retrySettlements()).toEqual({ journal: 0, redis: 0, progressed: true });
+    // Whichever finishes the Redis settles first, the background loop started above or this round, nothing
+    // is left for either (`progressed` only says which one it was: it raced, 1 run in 5 under load).
+    expect(await restarted.retrySettlements()).toMatchObject({ journal: 0, redis: 0 });
     await restarted.flush();
     expect(await finalDebits(db.pool, 'both')).toEqual(expected); // the Redis settles charged nothing more
     const charged = finals.reduce((sum, f) => sum + f, 0n);
