@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
-import { createServer } from 'node:net';
 import { freeUdpPort } from '../../support/rtpengine';
 import { freeTcpPort } from '../../support/ports';
 
