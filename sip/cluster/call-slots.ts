@@ -85,6 +85,12 @@ export class RedisCallSlots implements CallSlots {
   private keepingWarm = true;
   /** Account → when its warm slot here expires (ms). */
   private readonly warm = new Map<string, number>();
+  /**
+   * Account → when this instance's warm member was last listed in its instance set (ms). The set lives at
+   * least a slot expiry after that listing, so the member is listed again only after half of one: not on
+   * every call that ends.
+   */
+  private readonly warmListedAt = new Map<string, number>();
   /** Calls admitted on a warm slot whose takeover in Redis is still on its way: their release waits for it. */
   private readonly takeovers = new Map<string, Promise<void>>();
 
@@ -211,20 +217,29 @@ export class RedisCallSlots implements CallSlots {
     }
   }
 
-  /** The call's slot stays warm for this instance; false: released instead, or not done (then freed normally). */
+  /** The call's slot stays warm for this instance (or is released, a warm one existing); false: Redis failed, free it normally. */
   private async keepWarm(accountId: string, callKey: string): Promise<boolean> {
-    const untilMs = this.clock.now() + this.warmHoldMs;
+    const nowMs = this.clock.now();
+    const untilMs = nowMs + this.warmHoldMs;
+    const listedAtMs = this.warmListedAt.get(accountId);
+    const list = listedAtMs === undefined || nowMs - listedAtMs > this.expiryMs / 2;
     try {
       const [kept] = await this.bounded(Promise.all([
         this.commands.soldeSlotWarm(accountSlotsKey(this.options.keyPrefix, accountId), callKey, this.warmMember, untilMs),
-        this.commands.soldeSlotRecord(this.ownSet, `${accountId} ${this.warmMember}`, untilMs + this.expiryMs),
         this.options.redis.srem(this.ownSet, `${accountId} ${callKey}`),
+        list ? this.commands.soldeSlotRecord(this.ownSet, `${accountId} ${this.warmMember}`, untilMs + this.expiryMs) : 0,
       ]));
+      if (list) this.listedWarm(accountId, nowMs);
       if (kept === 1) this.warm.set(accountId, untilMs);
       return true; // kept warm, or released (a warm one exists), or the call held none: nothing left to do
     } catch {
       return false;
     }
+  }
+
+  private listedWarm(accountId: string, nowMs: number): void {
+    if (this.warmListedAt.size >= MAX_WARM_ACCOUNTS) this.warmListedAt.clear(); // bounded: listing again is harmless
+    this.warmListedAt.set(accountId, nowMs);
   }
 
   private bounded<T>(work: Promise<T>): Promise<T> {
